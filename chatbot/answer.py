@@ -1,0 +1,233 @@
+"""Extractive answers: quote the note's best sentences, cite them, judge confidence.
+
+From the top passages, each sentence is scored by how close it is to the
+question (e5 cosine, scaled over the candidates) and how many of the
+question's words it holds (IDF-weighted), plus its passage's fused score.
+The best one to three sentences are quoted verbatim, each with a marker [n].
+Every quote is checked against the note (`note[start:end] == quote`) before
+it is returned; one that fails is dropped and logged (fail closed).
+Leaves out: generating text of its own — notechat never says what the note
+does not.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.lexical import tokenize
+from index.search import Hit, Searcher
+
+log = logging.getLogger(__name__)
+
+MAX_QUOTES = 3
+SENTENCE_POOL = 4  # passages whose sentences compete for the answer
+# Weights of a sentence's score: closeness, word overlap, passage score.
+W_DENSE, W_LEX, W_PASSAGE = 0.45, 0.35, 0.20
+SECOND_QUOTE_RATIO = 0.85  # a further quote must score this close to the best
+
+_SENT_END = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    quote: str
+    note: str
+    section: str
+    line: int
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    confidence: str  # "high" | "low" | "none"
+    citations: tuple[Citation, ...]
+    passages: tuple[Hit, ...]
+    language: str  # "zh" | "en"
+    query: str = ""  # what was searched (the question, or with the conversation)
+    features: dict = field(default_factory=dict, compare=False)
+
+
+def language_of(text: str) -> str:
+    return "zh" if _CJK.search(text) else "en"
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence of `text`, whitespace trimmed.
+
+    >>> t = "第一句。第二句！Third one. Fourth"
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['第一句。', '第二句！', 'Third one.', 'Fourth']
+    """
+    spans, pos = [], 0
+    for m in _SENT_END.finditer(text):
+        if m.start() > pos:
+            spans.append((pos, m.start()))
+        pos = max(pos, m.end())
+    spans.append((pos, len(text)))
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if e - trail > s + lead:
+            out.append((s + lead, e - trail))
+    return out
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    hit: Hit
+    start: int  # in the note
+    end: int
+    text: str
+
+
+def _candidates(hits: list[Hit]) -> list[_Sentence]:
+    out = []
+    for h in hits[:SENTENCE_POOL]:
+        for s, e in split_sentences(h.chunk.text):
+            out.append(_Sentence(h, h.chunk.start + s, h.chunk.start + e, h.chunk.text[s:e]))
+    return out
+
+
+def word_coverage(query_terms: list[str], text: str, idf: dict[str, float]) -> float:
+    """IDF-weighted share of the question's words that occur in `text` (0…1)."""
+    terms = set(query_terms)
+    if not terms:
+        return 0.0
+    low = text.lower()
+    total = sum(idf.get(t, 1.0) for t in terms)
+    got = sum(idf.get(t, 1.0) for t in terms if t in low)
+    return got / total if total else 0.0
+
+
+def choose_quotes(
+    searcher: Searcher, query: str, query_vector: np.ndarray, hits: list[Hit]
+) -> list[tuple[_Sentence, float]]:
+    cands = _candidates(hits)
+    if not cands:
+        return []
+    vecs = searcher.embed_texts([c.text for c in cands])
+    cos = vecs @ query_vector
+    lo, hi = float(cos.min()), float(cos.max())
+    dense = (cos - lo) / (hi - lo) if hi > lo else np.ones_like(cos)
+    terms = tokenize(query)
+    idf = searcher.idf(terms)
+    top = max(h.score for h in hits) or 1.0
+    scores = [
+        W_DENSE * float(d) + W_LEX * word_coverage(terms, c.text, idf) + W_PASSAGE * c.hit.score / top
+        for c, d in zip(cands, dense, strict=True)
+    ]
+    order = sorted(range(len(cands)), key=lambda i: -scores[i])
+    best = scores[order[0]]
+    picked = [order[0]]
+    for i in order[1:]:
+        if len(picked) >= MAX_QUOTES or scores[i] < SECOND_QUOTE_RATIO * best:
+            break
+        if any(_overlaps(cands[i], cands[j]) for j in picked):
+            continue
+        picked.append(i)
+    return [(cands[i], scores[i]) for i in picked]
+
+
+def _overlaps(a: _Sentence, b: _Sentence) -> bool:
+    return a.hit.chunk.note == b.hit.chunk.note and a.start < b.end and b.start < a.end
+
+
+def verified_citations(
+    picked: list[tuple[_Sentence, float]], notes: dict[str, str]
+) -> list[Citation]:
+    """Citations whose quote is exactly the note's text at [start, end); others dropped."""
+    out: list[Citation] = []
+    for sent, score in picked:
+        c = sent.hit.chunk
+        text = notes.get(c.note)
+        if text is None or text[sent.start : sent.end] != sent.text:
+            log.error("dropped a quote that is not verbatim in %s at [%d, %d)", c.note, sent.start, sent.end)
+            continue
+        out.append(
+            Citation(
+                n=len(out) + 1,
+                quote=sent.text,
+                note=c.note,
+                section=c.section,
+                line=text.count("\n", 0, sent.start) + 1,
+                start=sent.start,
+                end=sent.end,
+                score=round(float(score), 4),
+            )
+        )
+    return out
+
+
+def compose(citations: list[Citation], confidence: str, language: str) -> str:
+    """The answer text: quotes with markers, connecting words in the question's language."""
+    zh = language == "zh"
+    if confidence == "none" or not citations:
+        return (
+            "笔记中没有找到与这个问题相关的内容。"
+            if zh
+            else "The notes do not seem to say anything about this."
+        )
+    if zh:
+        quotes = "".join(f"“{c.quote}”[{c.n}]" for c in citations)
+        lead = "笔记中似乎没有直接答案。最接近的内容是：" if confidence == "low" else "根据笔记："
+    else:
+        quotes = " ".join(f"“{c.quote}” [{c.n}]" for c in citations)
+        lead = (
+            "The note does not seem to say this. The closest passages say: "
+            if confidence == "low"
+            else "According to the note: "
+        )
+    return lead + quotes
+
+
+def to_dict(a: Answer, id: str | None = None) -> dict:
+    """The JSON object of `ask --json` / `--jsonl` and of the UI's API."""
+    return {
+        "id": id,
+        "question": a.question,
+        "answer": a.text,
+        "confidence": a.confidence,
+        "citations": [
+            {
+                "n": c.n,
+                "quote": c.quote,
+                "note": c.note,
+                "section": c.section,
+                "line": c.line,
+                "start": c.start,
+                "end": c.end,
+                "score": c.score,
+            }
+            for c in a.citations
+        ],
+        "passages": [
+            {
+                "rank": h.rank,
+                "text": h.chunk.text,
+                "note": h.chunk.note,
+                "section": h.chunk.section,
+                "start": h.chunk.start,
+                "end": h.chunk.end,
+                "line": h.chunk.line,
+                "score": round(h.score, 4),
+                "scores": {
+                    "lexical": round(h.lexical, 4),
+                    "dense": round(h.dense, 4),
+                    "fused": round(h.score, 4),
+                },
+            }
+            for h in a.passages
+        ],
+    }

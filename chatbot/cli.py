@@ -1,0 +1,215 @@
+"""Command line: `python -m chatbot {index,ask,eval,serve}` (also `notechat …`).
+
+The only place besides the UI that turns library exceptions into messages:
+bad input prints one line to stderr and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """Shown to the user as one line; exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="notechat",
+        description="Ask your notes: answers that quote and cite your own notes, offline.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index-dir", help="index folder (env NOTECHAT_INDEX_DIR; default data/index)")
+    common.add_argument("--model", help="embedding model: e5-small (default) or a sentence-transformers name/dir")
+    common.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    ix = sub.add_parser("index", parents=[common], help="build or update the index of notes")
+    ix.add_argument("paths", nargs="*", help="note files and folders (default: data/notes)")
+
+    ask = sub.add_parser("ask", parents=[common], help="ask a question")
+    ask.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
+    ask.add_argument("--top-k", type=int, default=5)
+    out = ask.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one JSON object")
+    out.add_argument("--jsonl", action="store_true", help='read {"id","question","history"?} lines from stdin')
+
+    ev = sub.add_parser("eval", parents=[common], help="hit@k and MRR@10 on a question file")
+    ev.add_argument("questions", help="JSON lines with id, question, kind, evidence")
+    ev.add_argument("--top-k", type=int, default=10)
+    ev.add_argument("--compare", action="store_true", help="also run the common baseline recipes")
+
+    sv = sub.add_parser("serve", parents=[common], help="serve the chat UI in the browser")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=7860)
+    sv.add_argument("--auth", help="USER:PASS, or a file holding it (needed off loopback)")
+    return p
+
+
+def _settings(args):
+    from .config import settings_from
+
+    return settings_from(index_dir=args.index_dir, model=args.model, notes=getattr(args, "paths", None) or None)
+
+
+def _engine(args):
+    from .engine import Engine
+
+    return Engine(_settings(args), say=lambda m: print(f"notechat: {m}", file=sys.stderr)).open()
+
+
+def cmd_index(args) -> int:
+    from tqdm import tqdm
+
+    from .engine import Engine
+
+    settings = _settings(args)
+    engine = Engine(settings, say=lambda m: print(f"notechat: {m}", file=sys.stderr))
+    bar = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr)
+        bar.n = done
+        bar.refresh()
+
+    t0 = time.perf_counter()
+    engine.embedder  # load the model before the clock of the build
+    report = engine.build(list(settings.notes), progress)
+    if bar is not None:
+        bar.close()
+    if not report.notes:
+        raise UserError("no notes found in " + ", ".join(settings.notes))
+    print(
+        f"indexed {report.notes} note(s), {report.chunks} chunks in {report.seconds:.1f} s "
+        f"({report.embedded} embedded, {report.chunks - report.embedded} from cache; "
+        f"{report.skipped} file(s) skipped; {time.perf_counter() - t0:.1f} s with model load) "
+        f"→ {settings.index_dir}"
+    )
+    return EXIT_USAGE if report.errors else 0
+
+
+def _print_answer(ans) -> None:
+    print(ans.text)
+    if ans.citations:
+        print()
+    for c in ans.citations:
+        print(f"[{c.n}] {c.section} · {os.path.basename(c.note)}:{c.line}")
+        print(f"    “{c.quote}”")
+    if ans.confidence != "high":
+        print(f"\n(confidence: {ans.confidence})")
+
+
+def cmd_ask(args) -> int:
+    from .answer import to_dict
+    from .engine import QuestionError, clean_question
+
+    if args.jsonl:
+        return _ask_jsonl(args)
+    if args.question is None:
+        raise UserError("give a question, or --jsonl to read questions from stdin")
+    try:
+        clean_question(args.question)
+    except QuestionError as exc:
+        raise UserError(str(exc)) from None
+    engine = _engine(args)
+    ans = engine.ask(args.question, top_k=args.top_k)
+    if args.json:
+        print(json.dumps(to_dict(ans), ensure_ascii=False))
+    else:
+        _print_answer(ans)
+    return 0
+
+
+def _ask_jsonl(args) -> int:
+    from .answer import to_dict
+
+    engine = _engine(args)
+    status = 0
+    for no, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        qid = None
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("not a JSON object")
+            qid = obj.get("id")
+            history = obj.get("history") or []
+            if not isinstance(history, list):
+                raise ValueError('"history" must be a list of strings')
+            ans = engine.ask(obj.get("question"), [str(h) for h in history], args.top_k)
+            print(json.dumps(to_dict(ans, qid), ensure_ascii=False), flush=True)
+        except ValueError as exc:  # bad JSON and QuestionError alike; other lines still run
+            print(f"notechat: stdin line {no}: {exc}", file=sys.stderr)
+            print(json.dumps({"id": qid, "error": str(exc)}, ensure_ascii=False), flush=True)
+            status = EXIT_USAGE
+    return status
+
+
+def cmd_eval(args) -> int:
+    from .answer import to_dict
+    from .evaluate import (
+        QuestionFileError,
+        confidence_report,
+        format_report,
+        load_questions,
+        score_results,
+    )
+
+    try:
+        questions = load_questions(args.questions)
+    except QuestionFileError as exc:
+        raise UserError(str(exc)) from None
+    engine = _engine(args)
+    t0 = time.perf_counter()
+    results = [to_dict(engine.ask(q.question, q.history, args.top_k)) for q in questions]
+    ms = (time.perf_counter() - t0) * 1000 / max(1, len(questions))
+    print(format_report(score_results(questions, results), confidence_report(questions, results)))
+    print(f"{len(questions)} questions, {ms:.0f} ms per question")
+    if args.compare:
+        from .compare import compare
+
+        print(compare(args.questions, engine))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .ui import serve
+
+    return serve(_settings(args), host=args.host, port=args.port, auth=args.auth)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="notechat: %(message)s",
+    )
+    if not args.command:
+        parser.print_help()
+        return 0
+    from index import IndexProblem, NoteError
+    from index.embed import EmbedderError
+
+    try:
+        return {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}[
+            args.command
+        ](args)
+    except (UserError, NoteError, IndexProblem, EmbedderError) as exc:
+        print(f"notechat: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,211 @@
+"""The question-answering engine: an index kept up to date, and `ask`.
+
+`Engine.open` loads the index, or builds it when it is missing, and rebuilds
+it (saying why) when it is stale, damaged or made with another model.
+`Engine.ask` cleans the question, folds in the conversation when the
+question leans on it, retrieves, quotes and judges confidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from index import (
+    BuildReport,
+    IndexProblem,
+    IndexSettings,
+    Searcher,
+    build_index,
+    load_embedder,
+    load_index,
+)
+from index.embed import Embedder
+from index.lexical import tokenize
+from index.store import read_manifest
+
+from .answer import Answer, choose_quotes, compose, language_of, verified_citations, word_coverage
+from .config import MAX_QUESTION_CHARS, Settings
+
+log = logging.getLogger(__name__)
+
+# Words that point back into the conversation ("它生成一个模型要多久？").
+_REFERS = re.compile(
+    r"它|他们|她们|他|她|其|该|这个|那个|这款|这项|此|上述|前者|后者"
+    r"|\b(?:it|its|they|them|their|this|that|these|those|he|she|his|her)\b",
+    re.I,
+)
+
+# Confidence, calibrated on the dev questions (scripts/calibrate.py prints the
+# features): the note answers when the best passage is close to the question
+# and holds most of its words; a cross-language question cannot share words,
+# so closeness alone must be higher.
+HIGH_DENSE, HIGH_COVER = 0.80, 0.60
+HIGH_DENSE_ALONE = 0.86
+FLOOR_DENSE, FLOOR_COVER = 0.76, 0.15
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty, too long); says why."""
+
+
+def clean_question(text: object) -> str:
+    """Normalise a question; raises QuestionError for empty or oversized input.
+
+    >>> clean_question("  什么是\\x00PGC？ ")
+    '什么是PGC？'
+    """
+    if not isinstance(text, str):
+        raise QuestionError("the question must be text")
+    # Lone surrogates (from broken clients) cannot be encoded: replace them.
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    )
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    if not text:
+        raise QuestionError("the question is empty")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is too long ({len(text)} characters; at most {MAX_QUESTION_CHARS})"
+        )
+    return text
+
+
+def judge(dense: float, cover: float) -> str:
+    """high / low / none from the best passage's cosine and word coverage."""
+    if (dense >= HIGH_DENSE and cover >= HIGH_COVER) or dense >= HIGH_DENSE_ALONE:
+        return "high"
+    if dense < FLOOR_DENSE and cover < FLOOR_COVER:
+        return "none"
+    return "low"
+
+
+class Engine:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        say: Callable[[str], None] = lambda msg: log.warning("%s", msg),
+    ) -> None:
+        self.settings = settings
+        self.say = say
+        self._embedder = embedder
+        self._lock = threading.RLock()  # guards swapping the searcher on re-index
+        self.searcher: Searcher | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings.model)
+        return self._embedder
+
+    def index_settings(self) -> IndexSettings:
+        return IndexSettings(self.embedder.model_id, self.embedder.dim)
+
+    def sources(self) -> list[str]:
+        try:
+            srcs = list(read_manifest(self.settings.index_dir).get("sources") or [])
+        except IndexProblem:
+            srcs = []
+        srcs = srcs or list(self.settings.notes)
+        up = str(self.settings.upload_dir)
+        if Path(up).is_dir() and up not in srcs:
+            srcs.append(up)
+        return srcs
+
+    def open(self) -> Engine:
+        """Load the index, building or rebuilding it when needed."""
+        try:
+            loaded = load_index(self.settings.index_dir, self.index_settings())
+        except IndexProblem as exc:
+            self.say(f"{exc}; building the index now")
+            self.build(self.sources())
+            loaded = load_index(self.settings.index_dir, self.index_settings())
+        with self._lock:
+            self.searcher = Searcher(loaded, self.embedder)
+        return self
+
+    def build(self, sources: Sequence[str], progress=None) -> BuildReport:
+        report = build_index(
+            sources, self.settings.index_dir, self.embedder, self.index_settings(), progress
+        )
+        for err in report.errors:
+            self.say(err)
+        return report
+
+    def reindex(self, sources: Sequence[str] | None = None) -> BuildReport:
+        """Re-index (only changed text is embedded) and swap the live searcher."""
+        report = self.build(list(sources) if sources else self.sources())
+        loaded = load_index(self.settings.index_dir, self.index_settings())
+        with self._lock:
+            self.searcher = Searcher(loaded, self.embedder)
+        return report
+
+    def notes(self) -> list[dict]:
+        s = self._searcher()
+        return list(s.loaded.manifest.get("notes", []))
+
+    def _searcher(self) -> Searcher:
+        with self._lock:
+            if self.searcher is None:
+                self.open()
+            assert self.searcher is not None
+            return self.searcher
+
+    def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None) -> Answer:
+        question = clean_question(question)
+        history = [h for h in (_safe(h) for h in history[-3:]) if h]
+        k = max(1, min(int(top_k or self.settings.top_k), 50))
+        searcher = self._searcher()
+        ans = self._answer(searcher, question, question, k)
+        if history and (_REFERS.search(question) or ans.confidence != "high"):
+            # A follow-up: search with the last question for context.
+            query = f"{history[-1]} {question}"
+            with_ctx = self._answer(searcher, question, query, k)
+            if _REFERS.search(question) or _rank(with_ctx) > _rank(ans):
+                ans = with_ctx
+        return ans
+
+    def _answer(self, searcher: Searcher, question: str, query: str, k: int) -> Answer:
+        qv = searcher.embed_query(query)
+        hits = searcher.search(query, k=max(k, 5), query_vector=qv)
+        lang = language_of(question)
+        if not hits:
+            return Answer(question, compose([], "none", lang), "none", (), (), lang, query)
+        picked = choose_quotes(searcher, query, qv, hits)
+        terms = tokenize(query)
+        best = hits[0]
+        features = {
+            "dense": best.dense,
+            "cover": word_coverage(terms, best.chunk.context, searcher.idf(terms)),
+        }
+        confidence = judge(features["dense"], features["cover"])
+        cites = verified_citations(picked, searcher.loaded.notes) if confidence != "none" else []
+        if not cites and confidence != "none":
+            confidence = "none"
+        return Answer(
+            question=question,
+            text=compose(cites, confidence, lang),
+            confidence=confidence,
+            citations=tuple(cites),
+            passages=tuple(hits[:k]),
+            language=lang,
+            query=query,
+            features=features,
+        )
+
+
+def _rank(a: Answer) -> tuple[int, float]:
+    return ({"high": 2, "low": 1, "none": 0}[a.confidence], a.passages[0].dense if a.passages else 0.0)
+
+
+def _safe(text: object) -> str:
+    try:
+        return clean_question(text)
+    except QuestionError:
+        return ""

@@ -1,0 +1,149 @@
+"""Retrieval metrics over question sets: hit@k and MRR@10, overall and per kind.
+
+A passage is relevant when it holds at least half of one evidence string as a
+contiguous substring (and, for multi-note sets, comes from the named note).
+Questions without evidence ("unanswerable") are left out of the retrieval
+figures and scored on confidence instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class QuestionFileError(ValueError):
+    """A question file that cannot be read; names the file and line."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    kind: str = "question"
+    evidence: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
+    note: str | None = None  # for multi-note sets: the note that holds the answer
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    out = []
+    try:
+        lines = Path(path).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionFileError(f"{path}: cannot read ({exc})") from None
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            out.append(
+                Question(
+                    id=str(d.get("id", no)),
+                    question=str(d["question"]),
+                    kind=str(d.get("kind", "question")),
+                    evidence=tuple(d.get("evidence") or ()),
+                    history=tuple(d.get("history") or ()),
+                    note=d.get("note"),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise QuestionFileError(f"{path}:{no}: not a question object ({exc})") from None
+    return out
+
+
+def holds_evidence(text: str, evidence: Iterable[str]) -> bool:
+    """True when `text` holds at least half of one evidence string, contiguously.
+
+    >>> holds_evidence("百度推出的数字人平台", ["百度推出的数字人平台—曦灵"])
+    True
+    >>> holds_evidence("曦灵", ["百度推出的数字人平台—曦灵"])
+    False
+    """
+    for ev in evidence:
+        n = math.ceil(len(ev) / 2)
+        if n and any(ev[i : i + n] in text for i in range(len(ev) - n + 1)):
+            return True
+    return False
+
+
+def relevant(passage: dict, q: Question) -> bool:
+    if q.note is not None and Path(passage["note"]).name != Path(q.note).name:
+        return False
+    return holds_evidence(passage["text"], q.evidence)
+
+
+@dataclass
+class Metrics:
+    n: int = 0
+    hit1: float = 0.0
+    hit5: float = 0.0
+    mrr10: float = 0.0
+    ranks: list[int | None] = field(default_factory=list)
+
+    def row(self) -> str:
+        return f"n={self.n:<4} hit@1={self.hit1:.3f}  hit@5={self.hit5:.3f}  MRR@10={self.mrr10:.3f}"
+
+
+def first_relevant_rank(passages: list[dict], q: Question) -> int | None:
+    for p in passages[:10]:
+        if relevant(p, q):
+            return int(p["rank"])
+    return None
+
+
+def metrics(ranks: list[int | None]) -> Metrics:
+    n = len(ranks)
+    if not n:
+        return Metrics()
+    return Metrics(
+        n=n,
+        hit1=sum(r == 1 for r in ranks) / n,
+        hit5=sum(r is not None and r <= 5 for r in ranks) / n,
+        mrr10=sum(1 / r for r in ranks if r is not None and r <= 10) / n,
+        ranks=ranks,
+    )
+
+
+def score_results(questions: list[Question], results: list[dict]) -> dict[str, Metrics]:
+    """Metrics per kind and under "answerable" for questions that have evidence."""
+    by_kind: dict[str, list[int | None]] = defaultdict(list)
+    for q, res in zip(questions, results, strict=True):
+        if not q.evidence:
+            continue
+        r = first_relevant_rank(res["passages"], q)
+        by_kind[q.kind].append(r)
+        by_kind["answerable"].append(r)
+    return {k: metrics(v) for k, v in by_kind.items()}
+
+
+def confidence_report(questions: list[Question], results: list[dict]) -> dict[str, float]:
+    ans = [r for q, r in zip(questions, results, strict=True) if q.evidence]
+    una = [r for q, r in zip(questions, results, strict=True) if not q.evidence]
+    first_cite = [
+        bool(r["citations"]) and holds_evidence(r["citations"][0]["quote"], q.evidence)
+        for q, r in zip(questions, results, strict=True)
+        if q.evidence
+    ]
+    out = {}
+    if ans:
+        out["answerable: high"] = sum(r["confidence"] == "high" for r in ans) / len(ans)
+        out["answerable: first citation holds evidence"] = sum(first_cite) / len(ans)
+    if una:
+        out["unanswerable: not high"] = sum(r["confidence"] != "high" for r in una) / len(una)
+    return out
+
+
+def format_report(per_kind: dict[str, Metrics], extra: dict[str, float] | None = None) -> str:
+    lines = []
+    order = sorted(k for k in per_kind if k != "answerable") + ["answerable"]
+    for k in order:
+        if k in per_kind:
+            lines.append(f"{k:<14} {per_kind[k].row()}")
+    for k, v in (extra or {}).items():
+        lines.append(f"{k}: {v:.3f}")
+    return "\n".join(lines)

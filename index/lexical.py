@@ -1,0 +1,87 @@
+"""Lexical side of retrieval: jieba tokens scored with BM25 (bm25s).
+
+Tokens are jieba's search-mode words (long words and their parts, so "数字人平台"
+also matches "数字人"), lower-cased, with punctuation and a short list of
+question words and particles removed; runs of Latin letters and digits stay
+whole ("gpt-4" → "gpt", "4"). Leaves out: synonyms, and English stemming.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter
+
+import numpy as np
+
+_WORD = re.compile(r"[\w\u4e00-\u9fff]", re.U)
+# Function words that say how a question is asked, not what it is about.
+STOPWORDS = frozenset(
+    """的 了 是 在 和 与 及 或 吗 呢 吧 啊 呀 么 什么 哪些 哪个 哪 怎么 怎样 如何 为什么 多少
+    几 是否 有没有 能不能 可以 能 会 要 把 被 让 给 对 从 到 由 这 那 这个 那个 这些 那些 其 之
+    也 都 就 还 又 而 并 但 等 一个 一种 我 你 他 她 它 我们 你们 他们 有 没有 不 请 问 呢？ 叫
+    the a an of to in on for is are was were be been what which who whom whose when where why how
+    do does did can could should would will with by at as from that this these those it its and
+    or not no yes about into than then there their they them you your i me my we our""".split()
+)
+
+_lock = threading.Lock()
+_ready = False
+
+
+def _jieba():
+    global _ready
+    import jieba
+
+    with _lock:
+        if not _ready:
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+            _ready = True
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode jieba tokens without stopwords or punctuation.
+
+    >>> tokenize("百度的数字人平台叫什么名字？")
+    ['百度', '数字', '数字人', '平台', '名字']
+    """
+    jieba = _jieba()
+    out = []
+    for tok in jieba.cut_for_search(text.lower()):
+        tok = tok.strip()
+        if tok and _WORD.search(tok) and tok not in STOPWORDS:
+            out.append(tok)
+    return out
+
+
+class LexicalIndex:
+    """BM25 over pre-tokenised chunks; scores for every chunk at once."""
+
+    def __init__(self, corpus_tokens: list[list[str]]) -> None:
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
+        self.size = len(corpus_tokens)
+        self.df: Counter[str] = Counter(t for toks in corpus_tokens for t in set(toks))
+        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        if self.size:
+            # bm25s refuses an empty document; a placeholder token keeps rows aligned.
+            docs = [toks or ["\x00"] for toks in corpus_tokens]
+            self._bm25.index(docs, show_progress=False)
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        if not self.size:
+            return np.zeros(0, np.float32)
+        known = [t for t in query_tokens if t in self._bm25.vocab_dict]
+        if not known:
+            return np.zeros(self.size, np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        """BM25's idf of each term (rare words weigh more)."""
+        n = self.size
+        return {t: math.log(1 + (n - self.df.get(t, 0) + 0.5) / (self.df.get(t, 0) + 0.5)) for t in terms}

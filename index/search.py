@@ -1,0 +1,132 @@
+"""Hybrid search: BM25 over jieba tokens fused with e5 cosine similarity.
+
+Each side is scaled to [0, 1] within the question's candidates — BM25 by its
+best score, cosine between the candidates' lowest and highest — and the fused
+score is their weighted sum. Scaling by the question's own range keeps one
+weight right for short and long notes alike; the weight was tuned on the dev
+questions and the CMRC trial set (scripts/tune.py). Every hit keeps its raw
+lexical (BM25), dense (cosine) and fused scores.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import dense
+from .chunking import Chunk
+from .embed import Embedder
+from .lexical import LexicalIndex, tokenize
+from .store import LoadedIndex
+
+DENSE_WEIGHT = 0.5
+CANDIDATES = 100  # per side, before fusion
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    row: int  # position in the index
+    rank: int  # 1-based
+    score: float  # fused
+    lexical: float  # BM25
+    dense: float  # cosine similarity
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Scores of one question against the candidate rows (for answers and tuning)."""
+
+    rows: np.ndarray
+    lexical: np.ndarray
+    dense: np.ndarray
+    query_vector: np.ndarray
+
+
+class Searcher:
+    def __init__(self, loaded: LoadedIndex, embedder: Embedder, dense_weight: float = DENSE_WEIGHT):
+        self.loaded = loaded
+        self.chunks = loaded.chunks
+        self.embedder = embedder
+        self.dense_weight = dense_weight
+        self.lexical = LexicalIndex(loaded.terms)
+        # The C engine is not re-entrant; the UI calls from several threads.
+        self._embed_lock = threading.Lock()
+        self._memo: dict[str, np.ndarray] = {}
+
+    def embed_query(self, query: str) -> np.ndarray:
+        with self._embed_lock:
+            return self.embedder.embed_query(query)
+
+    def embed_texts(self, texts: list[str]) -> np.ndarray:
+        """Passage vectors for short texts (sentences), remembered across questions."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if todo:
+            with self._embed_lock:
+                vecs = self.embedder.embed_passages(todo)
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            self._memo.update(zip(todo, vecs, strict=True))
+        if not texts:
+            return np.zeros((0, self.embedder.dim), np.float32)
+        return np.stack([self._memo[t] for t in texts])
+
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        return self.lexical.idf(terms)
+
+    def score(self, query: str, query_vector: np.ndarray | None = None) -> Scored:
+        """Raw scores of the union of each side's top candidates."""
+        qv = self.embed_query(query) if query_vector is None else query_vector
+        n = len(self.chunks)
+        if n == 0:
+            empty = np.zeros(0, np.float32)
+            return Scored(np.zeros(0, np.int64), empty, empty, qv)
+        lex_all = self.lexical.scores(tokenize(query))
+        k = min(n, CANDIDATES)
+        lex_rows = np.argpartition(-lex_all, k - 1)[:k] if k < n else np.arange(n)
+        lex_rows = lex_rows[lex_all[lex_rows] > 0]
+        d_scores, d_rows = dense.search(self.loaded.faiss_index, qv, k)
+        rows = np.union1d(lex_rows, d_rows).astype(np.int64)
+        dense_map = dict(zip(d_rows.tolist(), d_scores.tolist(), strict=True))
+        missing = [r for r in rows.tolist() if r not in dense_map]
+        if missing:  # rows only BM25 found: compute their cosine exactly
+            vecs = np.stack([self.loaded.faiss_index.reconstruct(int(r)) for r in missing])
+            dense_map.update(zip(missing, (vecs @ qv).tolist(), strict=True))
+        dense_scores = np.array([dense_map[r] for r in rows.tolist()], np.float32)
+        return Scored(rows, lex_all[rows], dense_scores, qv)
+
+    def fuse(self, s: Scored) -> np.ndarray:
+        return fuse(s.lexical, s.dense, self.dense_weight)
+
+    def search(self, query: str, k: int = 5, query_vector: np.ndarray | None = None) -> list[Hit]:
+        s = self.score(query, query_vector)
+        fused = self.fuse(s)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [
+            Hit(
+                chunk=self.chunks[int(s.rows[i])],
+                row=int(s.rows[i]),
+                rank=rank,
+                score=float(fused[i]),
+                lexical=float(s.lexical[i]),
+                dense=float(s.dense[i]),
+            )
+            for rank, i in enumerate(order, start=1)
+        ]
+
+
+def fuse(lexical: np.ndarray, dense_scores: np.ndarray, dense_weight: float) -> np.ndarray:
+    """Weighted sum of both sides scaled to [0, 1] over the candidates.
+
+    >>> fuse(np.array([2.0, 0.0]), np.array([0.8, 0.9]), 0.5).round(2).tolist()
+    [0.5, 0.5]
+    """
+    if len(lexical) == 0:
+        return np.zeros(0, np.float32)
+    top = float(lexical.max())
+    lex = lexical / top if top > 0 else np.zeros_like(lexical)
+    lo, hi = float(dense_scores.min()), float(dense_scores.max())
+    den = (dense_scores - lo) / (hi - lo) if hi > lo else np.ones_like(dense_scores)
+    return (dense_weight * den + (1 - dense_weight) * lex).astype(np.float32)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index.chunking import chunk_note
+from index.notes import parse_note, read_note
+from index.sections import is_noise, split_sections
+
+from ..conftest import SEED_NOTE
+
+
+def test_every_chunk_is_verbatim_with_its_line():
+    note = read_note(SEED_NOTE)
+    chunks = chunk_note(note)
+    assert len(chunks) > 40
+    for c in chunks:
+        assert note.text[c.start : c.end] == c.text
+        assert note.text.count("\n", 0, c.start) + 1 == c.line
+        assert len(c.text) <= 200
+
+
+def test_noise_is_never_indexed():
+    chunks = chunk_note(read_note(SEED_NOTE))
+    joined = "\n".join(c.text for c in chunks)
+    assert "外链图片转存失败" not in joined
+    assert "](#" not in joined  # table of contents
+    assert "![" not in joined and "csdnimg" not in joined
+    assert not any(c.text.strip() == "---" for c in chunks)
+    # The note repeats this line three times: it is indexed once.
+    assert joined.count("视频自动剪辑大多应用于直播领域，能够截取主播的有趣片段并发布") == 1
+
+
+def test_sections_have_heading_paths_and_title_is_dropped():
+    chunks = chunk_note(read_note(SEED_NOTE))
+    paths = {c.section for c in chunks}
+    assert "AIGC+影视：智能创作，为影视创作提供新思路 › 海马轻帆：AI写作实现小说转剧本" in paths
+    assert not any(p.startswith("读书笔记") for p in paths)
+
+
+def test_heading_without_body_is_not_a_chunk():
+    note = parse_note("# A\n\n## Empty\n\n## Full\n\nSome text here.\n".encode(), "n.md")
+    chunks = chunk_note(note)
+    assert [c.section for c in chunks] == ["Full"]
+
+
+def test_headings_inside_code_fences_are_text():
+    note = parse_note(b"# T\n\n## S\n\n```\n# not a heading\n```\n", "n.md")
+    assert [c.section for c in chunk_note(note)] == ["S"]
+
+
+def test_is_noise_examples():
+    assert is_noise("* + [引爆内容生产力](#_1)")
+    assert is_noise("![](https://i-blog.csdnimg.cn/x.png)")
+    assert is_noise("https://example.com/a")
+    assert not is_noise("[1] 一个带链接的[句子](https://example.com)。")
+
+
+line = st.one_of(
+    st.text(alphabet="的是在有AIGC模型内容生成。，！？ab. ", min_size=1, max_size=120),
+    st.sampled_from(["", "## 标题", "### Sub heading", "---", "![x](http://i/x.png)", "- item"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(line, max_size=40), st.integers(20, 120), st.data())
+def test_chunks_are_exact_and_cover_every_segment(lines, size, data):
+    overlap = data.draw(st.integers(0, size // 3))
+    note = parse_note("\n".join(lines).encode(), "gen.md")
+    chunks = chunk_note(note, size, overlap)
+    for c in chunks:
+        assert note.text[c.start : c.end] == c.text and c.text.strip()
+        assert len(c.text) <= size
+    covered = set()
+    for c in chunks:
+        covered.update(range(c.start, c.end))
+    for seg in split_sections(note):
+        for i in range(seg.start, seg.end):
+            if not note.text[i].isspace():
+                assert i in covered, f"character {note.text[i]!r} at {i} lost"
