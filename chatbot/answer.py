@@ -31,6 +31,23 @@ SECOND_QUOTE_RATIO = 0.85  # a further quote must score this close to the best
 
 _SENT_END = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Expected answer types: a duration, a date, or a count. A sentence that has
+# no value of the asked type cannot be the answer, however close it is.
+_ASKS_DURATION = re.compile(r"多久|多长时间|多少时间|多少秒|多少分钟|\bhow long\b", re.I)
+_ASKS_DATE = re.compile(r"什么时候|何时|哪一?年|哪天|几月|\bwhen\b|\bwhat year\b", re.I)
+_ASKS_COUNT = re.compile(r"多少|几[个位种次项家款名部台]|\bhow (?:many|much)\b", re.I)
+_COUNT_NOUN = re.compile(r"(?:多少|几)[个位种次项家款名部台]?([\u4e00-\u9fff]{2})")
+# A quantity, not a digit inside a name ("GPT-4", "3D", "Magic3D").
+_NUMBER = re.compile(
+    r"(?<![A-Za-z\d])(?<![A-Za-z]-)\d+(?:\.\d+)?(?![A-Za-z\d])"
+    r"|[一二两三四五六七八九十百千万亿]+[个位种次年月日天分秒项家款倍名部台%％]|几十|几百|几千|数十|数百"
+)
+_DURATION = re.compile(
+    r"(?:\d+|[一二两三四五六七八九十百千几数半]+)\s*(?:秒|分钟|小时|天|周|个月|年|seconds?|minutes?|hours?|days?|weeks?|months?|years?)",
+    re.I,
+)
+_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|\b(?:19|20)\d{2}\b")
+SHORT_SENTENCE = 12  # shorter sentences are headings or lead-ins ("两个阶段："), rarely answers
 
 
 @dataclass(frozen=True)
@@ -111,12 +128,47 @@ def word_coverage(query_terms: list[str], text: str, idf: dict[str, float]) -> f
     return got / total if total else 0.0
 
 
+def asks_number(question: str) -> bool:
+    """Does the question ask for a quantity, a duration or a date?
+
+    >>> asks_number("GPT-4有多少个参数？"), asks_number("What is MaaS?")
+    (True, False)
+    """
+    return bool(_ASKS_DURATION.search(question) or _ASKS_DATE.search(question) or _ASKS_COUNT.search(question))
+
+
+def has_answer_type(question: str, text: str) -> bool:
+    """Does `text` hold a value of the type the question asks for (if any)?
+
+    >>> has_answer_type("它生成一个模型要多久？", "Magic3D能够在40分钟内生成3D网格模型")
+    True
+    >>> has_answer_type("GPT-4有多少个参数？", "GPT-4只用了2秒左右的时间")
+    False
+    """
+    if _ASKS_DURATION.search(question):
+        return bool(_DURATION.search(text))
+    if _ASKS_DATE.search(question):
+        return bool(_DATE.search(text))
+    if _ASKS_COUNT.search(question):
+        noun = _COUNT_NOUN.search(question)
+        return bool(_NUMBER.search(text)) and (noun is None or noun.group(1) in text)
+    return True
+
+
+@dataclass(frozen=True)
+class Quotes:
+    picked: list[tuple[_Sentence, float]]
+    best_cosine: float  # the closest candidate sentence to the question
+    type_found: bool  # a picked sentence holds the kind of value asked for
+
+
 def choose_quotes(
-    searcher: Searcher, query: str, query_vector: np.ndarray, hits: list[Hit]
-) -> list[tuple[_Sentence, float]]:
+    searcher: Searcher, query: str, query_vector: np.ndarray, hits: list[Hit], question: str = ""
+) -> Quotes:
     cands = _candidates(hits)
     if not cands:
-        return []
+        return Quotes([], 0.0, False)
+    question = question or query
     vecs = searcher.embed_texts([c.text for c in cands])
     cos = vecs @ query_vector
     lo, hi = float(cos.min()), float(cos.max())
@@ -124,10 +176,16 @@ def choose_quotes(
     terms = tokenize(query)
     idf = searcher.idf(terms)
     top = max(h.score for h in hits) or 1.0
-    scores = [
-        W_DENSE * float(d) + W_LEX * word_coverage(terms, c.text, idf) + W_PASSAGE * c.hit.score / top
-        for c, d in zip(cands, dense, strict=True)
-    ]
+    scores = []
+    for c, d in zip(cands, dense, strict=True):
+        sc = W_DENSE * float(d) + W_LEX * word_coverage(terms, c.text, idf)
+        sc += W_PASSAGE * c.hit.score / top
+        sc *= min(1.0, len(c.text) / SHORT_SENTENCE)
+        if c.text.endswith(("：", ":")):  # a lead-in to a list, not a statement
+            sc *= 0.7
+        if not has_answer_type(question, c.text):
+            sc *= 0.8
+        scores.append(sc)
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
     best = scores[order[0]]
     picked = [order[0]]
@@ -137,7 +195,8 @@ def choose_quotes(
         if any(_overlaps(cands[i], cands[j]) for j in picked):
             continue
         picked.append(i)
-    return [(cands[i], scores[i]) for i in picked]
+    chosen = [(cands[i], scores[i]) for i in picked]
+    return Quotes(chosen, float(cos.max()), any(has_answer_type(question, c.text) for c, _ in chosen))
 
 
 def _overlaps(a: _Sentence, b: _Sentence) -> bool:

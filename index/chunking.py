@@ -16,8 +16,8 @@ from .notes import Note
 from .sections import PATH_SEP, split_sections
 
 # Measured on the dev questions (scripts/tune_chunks.py): see README "Retrieval".
-DEFAULT_CHUNK_SIZE = 200
-DEFAULT_CHUNK_OVERLAP = 40
+DEFAULT_CHUNK_SIZE = 300
+DEFAULT_CHUNK_OVERLAP = 60
 
 SENTENCE_SEPARATORS = [
     "\n\n",

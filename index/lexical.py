@@ -21,7 +21,9 @@ _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.U)
 STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 或 吗 呢 吧 啊 呀 么 什么 哪些 哪个 哪 怎么 怎样 如何 为什么 多少
     几 是否 有没有 能不能 可以 能 会 要 把 被 让 给 对 从 到 由 这 那 这个 那个 这些 那些 其 之
-    也 都 就 还 又 而 并 但 等 一个 一种 我 你 他 她 它 我们 你们 他们 有 没有 不 请 问 呢？ 叫
+    也 都 就 还 又 而 并 但 等 一个 一种 我 你 他 她 它 我们 你们 他们 有 没有 不 请 问 叫
+    意思 名字 怎么样 怎么办 哪家 哪里 哪儿 多久 多长 时候 什么样 有何 个 能否 是不是 为何 何时
+    吗？ 呢？ 哪位 哪年 几个 多大 怎么回事
     the a an of to in on for is are was were be been what which who whom whose when where why how
     do does did can could should would will with by at as from that this these those it its and
     or not no yes about into than then there their they them you your i me my we our""".split()
@@ -85,3 +87,11 @@ class LexicalIndex:
         """BM25's idf of each term (rare words weigh more)."""
         n = self.size
         return {t: math.log(1 + (n - self.df.get(t, 0) + 0.5) / (self.df.get(t, 0) + 0.5)) for t in terms}
+
+    def known_share(self, terms: list[str]) -> float:
+        """IDF-weighted share of `terms` that occur in the corpus (0…1)."""
+        if not terms or not self.size:
+            return 0.0
+        idf = self.idf(terms)  # an unknown word has the highest idf
+        total = sum(idf.values())
+        return sum(v for t, v in idf.items() if t in self.df) / total if total else 0.0

@@ -21,7 +21,7 @@ from .embed import Embedder
 from .lexical import LexicalIndex, tokenize
 from .store import LoadedIndex
 
-DENSE_WEIGHT = 0.5
+DENSE_WEIGHT = 0.6
 CANDIDATES = 100  # per side, before fusion
 
 
@@ -43,6 +43,7 @@ class Scored:
     lexical: np.ndarray
     dense: np.ndarray
     query_vector: np.ndarray
+    known: float = 1.0  # IDF-weighted share of the question's words found in the notes
 
 
 class Searcher:
@@ -82,8 +83,9 @@ class Searcher:
         n = len(self.chunks)
         if n == 0:
             empty = np.zeros(0, np.float32)
-            return Scored(np.zeros(0, np.int64), empty, empty, qv)
-        lex_all = self.lexical.scores(tokenize(query))
+            return Scored(np.zeros(0, np.int64), empty, empty, qv, 0.0)
+        terms = tokenize(query)
+        lex_all = self.lexical.scores(terms)
         k = min(n, CANDIDATES)
         lex_rows = np.argpartition(-lex_all, k - 1)[:k] if k < n else np.arange(n)
         lex_rows = lex_rows[lex_all[lex_rows] > 0]
@@ -95,10 +97,10 @@ class Searcher:
             vecs = np.stack([self.loaded.faiss_index.reconstruct(int(r)) for r in missing])
             dense_map.update(zip(missing, (vecs @ qv).tolist(), strict=True))
         dense_scores = np.array([dense_map[r] for r in rows.tolist()], np.float32)
-        return Scored(rows, lex_all[rows], dense_scores, qv)
+        return Scored(rows, lex_all[rows], dense_scores, qv, self.lexical.known_share(terms))
 
     def fuse(self, s: Scored) -> np.ndarray:
-        return fuse(s.lexical, s.dense, self.dense_weight)
+        return fuse(s.lexical, s.dense, self.dense_weight, s.known)
 
     def search(self, query: str, k: int = 5, query_vector: np.ndarray | None = None) -> list[Hit]:
         s = self.score(query, query_vector)
@@ -117,8 +119,14 @@ class Searcher:
         ]
 
 
-def fuse(lexical: np.ndarray, dense_scores: np.ndarray, dense_weight: float) -> np.ndarray:
+def fuse(
+    lexical: np.ndarray, dense_scores: np.ndarray, dense_weight: float, known: float = 1.0
+) -> np.ndarray:
     """Weighted sum of both sides scaled to [0, 1] over the candidates.
+
+    BM25's weight shrinks with `known`, the share of the question's words that
+    occur in the notes at all: an English question about a Chinese note shares
+    only a name or two with it, and those few words must not outvote meaning.
 
     >>> fuse(np.array([2.0, 0.0]), np.array([0.8, 0.9]), 0.5).round(2).tolist()
     [0.5, 0.5]
@@ -129,4 +137,4 @@ def fuse(lexical: np.ndarray, dense_scores: np.ndarray, dense_weight: float) -> 
     lex = lexical / top if top > 0 else np.zeros_like(lexical)
     lo, hi = float(dense_scores.min()), float(dense_scores.max())
     den = (dense_scores - lo) / (hi - lo) if hi > lo else np.ones_like(dense_scores)
-    return (dense_weight * den + (1 - dense_weight) * lex).astype(np.float32)
+    return (dense_weight * den + (1 - dense_weight) * known * lex).astype(np.float32)

@@ -22,6 +22,7 @@ from index import IndexSettings, Searcher, build_index, load_embedder, load_inde
 from index.search import fuse  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+KNOWN = True
 
 
 def cmrc_corpus(out: Path, limit: int | None = None) -> list[Question]:
@@ -45,7 +46,7 @@ def run(qs, searcher, weights):
         ranks = []
         for q in qs:
             s = searcher.score(q.question, vecs[q.id])
-            f = fuse(s.lexical, s.dense, w)
+            f = fuse(s.lexical, s.dense, w, s.known if KNOWN else 1.0)
             order = np.argsort(-f, kind="stable")[:10]
             ps = [dict(rank=i + 1, note=searcher.chunks[int(s.rows[j])].note,
                        text=searcher.chunks[int(s.rows[j])].text) for i, j in enumerate(order)]
@@ -73,8 +74,9 @@ if __name__ == "__main__":
     for sz in a.sizes.split(","):
         size, ov = map(int, sz.split("/"))
         st = IndexSettings(emb.model_id, emb.dim, size, ov)
-        rep = build_index(src, ROOT / "build" / "tune-index", emb, st)
-        s = Searcher(load_index(ROOT / "build" / "tune-index"), emb)
+        ix = ROOT / "build" / ("tune-cmrc" if a.cmrc else "tune-dev")
+        rep = build_index(src, ix, emb, st)
+        s = Searcher(load_index(ix), emb)
         for w, ranks in run(qs, s, [float(x) for x in a.weights.split(",")]).items():
             kinds = {}
             for q, r in zip(qs, ranks):

@@ -17,7 +17,7 @@ def test_every_chunk_is_verbatim_with_its_line():
     for c in chunks:
         assert note.text[c.start : c.end] == c.text
         assert note.text.count("\n", 0, c.start) + 1 == c.line
-        assert len(c.text) <= 200
+        assert len(c.text) <= 300
 
 
 def test_noise_is_never_indexed():
