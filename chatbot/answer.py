@@ -20,6 +20,8 @@ import numpy as np
 
 from index.lexical import tokenize
 from index.search import Hit, Searcher
+from index.chunking import split_sentences
+from index.sections import PATH_SEP
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,6 @@ SENTENCE_POOL = 4  # passages whose sentences compete for the answer
 W_DENSE, W_LEX, W_PASSAGE = 0.45, 0.35, 0.20
 SECOND_QUOTE_RATIO = 0.85  # a further quote must score this close to the best
 
-_SENT_END = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Expected answer types: a duration, a date, or a count. A sentence that has
 # no value of the asked type cannot be the answer, however close it is.
@@ -78,29 +79,6 @@ def language_of(text: str) -> str:
     return "zh" if _CJK.search(text) else "en"
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each sentence of `text`, whitespace trimmed.
-
-    >>> t = "第一句。第二句！Third one. Fourth"
-    >>> [t[s:e] for s, e in split_sentences(t)]
-    ['第一句。', '第二句！', 'Third one.', 'Fourth']
-    """
-    spans, pos = [], 0
-    for m in _SENT_END.finditer(text):
-        if m.start() > pos:
-            spans.append((pos, m.start()))
-        pos = max(pos, m.end())
-    spans.append((pos, len(text)))
-    out = []
-    for s, e in spans:
-        piece = text[s:e]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece) - len(piece.rstrip())
-        if e - trail > s + lead:
-            out.append((s + lead, e - trail))
-    return out
-
-
 @dataclass(frozen=True)
 class _Sentence:
     hit: Hit
@@ -109,11 +87,24 @@ class _Sentence:
     text: str
 
 
-def _candidates(hits: list[Hit]) -> list[_Sentence]:
+def _candidates(hits: list[Hit], notes: dict[str, str]) -> list[_Sentence]:
+    """Sentences of the top passages, and each passage's own heading.
+
+    Headings count because notes often say the key fact only there
+    ("文字生成：腾讯推出自动化新闻撰稿机器人Dreamwriter").
+    """
     out = []
+    seen_headings = set()
     for h in hits[:SENTENCE_POOL]:
-        for s, e in split_sentences(h.chunk.text):
-            out.append(_Sentence(h, h.chunk.start + s, h.chunk.start + e, h.chunk.text[s:e]))
+        c = h.chunk
+        heading = c.section.split(PATH_SEP)[-1]
+        text = notes.get(c.note, "")
+        at = text.rfind(heading, 0, c.start) if heading else -1
+        if at >= 0 and (c.note, at) not in seen_headings:
+            seen_headings.add((c.note, at))
+            out.append(_Sentence(h, at, at + len(heading), heading))
+        for s, e in split_sentences(c.text):
+            out.append(_Sentence(h, c.start + s, c.start + e, c.text[s:e]))
     return out
 
 
@@ -165,7 +156,7 @@ class Quotes:
 def choose_quotes(
     searcher: Searcher, query: str, query_vector: np.ndarray, hits: list[Hit], question: str = ""
 ) -> Quotes:
-    cands = _candidates(hits)
+    cands = _candidates(hits, searcher.loaded.notes)
     if not cands:
         return Quotes([], 0.0, False)
     question = question or query

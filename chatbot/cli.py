@@ -91,7 +91,7 @@ def cmd_index(args) -> int:
         raise UserError("no notes found in " + ", ".join(settings.notes))
     print(
         f"indexed {report.notes} note(s), {report.chunks} chunks in {report.seconds:.1f} s "
-        f"({report.embedded} embedded, {report.chunks - report.embedded} from cache; "
+        f"({report.embedded} texts embedded, {report.reused_notes} unchanged note(s) reused; "
         f"{report.skipped} file(s) skipped; {time.perf_counter() - t0:.1f} s with model load) "
         f"→ {settings.index_dir}"
     )

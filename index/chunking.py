@@ -10,6 +10,7 @@ see `Chunk.context`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .notes import Note
@@ -38,6 +39,32 @@ SENTENCE_SEPARATORS = [
 ]
 
 
+_SENT_END = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence of `text`, whitespace trimmed.
+
+    >>> t = "第一句。第二句！Third one. Fourth"
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['第一句。', '第二句！', 'Third one.', 'Fourth']
+    """
+    spans, pos = [], 0
+    for m in _SENT_END.finditer(text):
+        if m.start() > pos:
+            spans.append((pos, m.start()))
+        pos = max(pos, m.end())
+    spans.append((pos, len(text)))
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if e - trail > s + lead:
+            out.append((s + lead, e - trail))
+    return out
+
+
 @dataclass(frozen=True)
 class Chunk:
     note: str  # the note's path
@@ -53,6 +80,14 @@ class Chunk:
         """What retrieval sees: title and heading path, then the text itself."""
         head = self.title if self.section in ("", self.title) else f"{self.title}{PATH_SEP}{self.section}"
         return f"{head}\n{self.text}"
+
+    @property
+    def heading(self) -> str:
+        return self.section.split(PATH_SEP)[-1]
+
+    def quotables(self) -> list[str]:
+        """Texts an answer may quote from this chunk: its heading and its sentences."""
+        return [self.heading] + [self.text[s:e] for s, e in split_sentences(self.text)]
 
 
 def _splitter(size: int, overlap: int):
@@ -80,14 +115,15 @@ def chunk_note(
         pieces = [body] if len(body) <= size else splitter.split_text(body)
         cursor = 0
         for piece in pieces:
-            # The splitter returns substrings of `body`; find each after the last
-            # start so overlapping pieces map to their own occurrence.
+            # The splitter returns substrings of `body`, each overlapping the
+            # previous one by at most `overlap` characters: search from there,
+            # so repeated text maps to its own occurrence.
             at = body.find(piece, cursor)
             if at < 0:  # pragma: no cover - the splitter only ever drops whitespace
                 at = body.find(piece)
             if at < 0 or not piece.strip():
                 continue
-            cursor = at + 1
+            cursor = max(at + 1, at + len(piece) - overlap)
             start = seg.start + at
             chunks.append(
                 Chunk(

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import dense
 from .chunking import Chunk
-from .embed import Embedder
+from .embed import Embedder, text_key
 from .lexical import LexicalIndex, tokenize
 from .store import LoadedIndex
 
@@ -62,7 +62,11 @@ class Searcher:
             return self.embedder.embed_query(query)
 
     def embed_texts(self, texts: list[str]) -> np.ndarray:
-        """Passage vectors for short texts (sentences), remembered across questions."""
+        """Passage vectors for sentences: from the index, else embedded and remembered."""
+        stored = self.loaded.sentences
+        for t in texts:
+            if t not in self._memo and (v := stored.get(text_key(t))) is not None:
+                self._memo[t] = v
         todo = [t for t in dict.fromkeys(texts) if t not in self._memo]
         if todo:
             with self._embed_lock:

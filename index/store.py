@@ -32,13 +32,13 @@ import numpy as np
 from . import dense
 from .atomic import atomic_write_bytes, atomic_write_text, clean_temp
 from .chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, Chunk, chunk_note
-from .embed import Embedder, EmbeddingCache
+from .embed import Embedder, EmbeddingCache, text_key
 from .lexical import tokenize
 from .notes import NoteError, find_notes, parse_note
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _GEN = re.compile(r"^gen-(\d{6})$")
 
 
@@ -75,6 +75,7 @@ class LoadedIndex:
     terms: list[list[str]]
     faiss_index: object
     notes: dict[str, str]  # note path → full text, for verbatim checks
+    sentences: dict[str, np.ndarray] = field(default_factory=dict)  # text hash → vector
 
 
 @dataclass
@@ -146,13 +147,14 @@ def load_index(folder: str | os.PathLike, settings: IndexSettings | None = None)
         if _sha(data) != digest:
             raise IndexCorrupt(f"{gen / name}: damaged (checksum differs from the manifest)")
         blobs[name] = data
-    if set(blobs) != {"chunks.json", "dense.faiss"}:
+    if set(blobs) != {"chunks.json", "dense.faiss", "sentences.npz"}:
         raise IndexCorrupt(f"{gen}: manifest does not list the index files")
     try:
         rows = json.loads(blobs["chunks.json"].decode("utf-8"))["chunks"]
         chunks = [Chunk(**{k: r[k] for k in Chunk.__dataclass_fields__}) for r in rows]
         terms = [list(r["terms"]) for r in rows]
         faiss_index = dense.from_bytes(blobs["dense.faiss"])
+        sentences = _read_vectors(blobs["sentences.npz"])
     except Exception as exc:  # JSON, key and FAISS errors all mean the same here
         raise IndexCorrupt(f"{gen}: cannot load ({type(exc).__name__}: {exc})") from None
     if faiss_index.ntotal != len(chunks) or faiss_index.d != manifest.get("dim"):
@@ -166,7 +168,7 @@ def load_index(folder: str | os.PathLike, settings: IndexSettings | None = None)
         if _sha(data) != entry["sha256"]:
             raise IndexStale(f"note {entry['path']} changed since the index was built")
         notes[entry["path"]] = parse_note(data, entry["path"]).text
-    return LoadedIndex(folder, manifest, chunks, terms, faiss_index, notes)
+    return LoadedIndex(folder, manifest, chunks, terms, faiss_index, notes, sentences)
 
 
 def _previous(folder: Path, settings: IndexSettings) -> tuple[dict[str, list[tuple[Chunk, list[str]]]], dict]:
@@ -238,13 +240,18 @@ def build_index(
     texts = [c.context for c in chunks]
     done = [0]
     before = len(cache)
+    # Sentences and headings are embedded now so that answering a question
+    # needs one embedding (the question's), not one per candidate sentence.
+    quotables = list(dict.fromkeys(q for c in chunks for q in c.quotables()))
+    total = len(texts) + len(quotables)
 
     def step(n: int) -> None:
         done[0] += n
         if progress:
-            progress("embed", done[0], len(texts))
+            progress("embed", done[0], total)
 
     vectors = cache.embed(texts, embedder, progress=step)
+    sentence_vecs = cache.embed(quotables, embedder, progress=step)
     report.embedded = len(cache) - before
     cache.save()  # vectors survive even if writing the index below fails
 
@@ -253,6 +260,7 @@ def build_index(
     blobs = {
         "chunks.json": json.dumps({"chunks": chunk_rows}, ensure_ascii=False).encode("utf-8"),
         "dense.faiss": dense.to_bytes(index),
+        "sentences.npz": _vectors_bytes([text_key(q) for q in quotables], sentence_vecs),
     }
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -268,15 +276,27 @@ def build_index(
         "files": {name: _sha(b) for name, b in blobs.items()},
     }
     _commit_generation(folder, blobs, manifest)
-    cache.save(keep=_keys(texts))
+    cache.save(keep={text_key(t) for t in texts + quotables})
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _keys(texts: list[str]) -> set[str]:
-    from .embed import text_key
+def _vectors_bytes(keys: list[str], vecs: np.ndarray) -> bytes:
+    import io
 
-    return {text_key(t) for t in texts}
+    bio = io.BytesIO()
+    np.savez(bio, keys=np.array(keys, dtype="U64"), vecs=np.asarray(vecs, np.float32))
+    return bio.getvalue()
+
+
+def _read_vectors(data: bytes) -> dict[str, np.ndarray]:
+    import io
+
+    with np.load(io.BytesIO(data), allow_pickle=False) as z:
+        keys, vecs = z["keys"].tolist(), z["vecs"]
+    if len(keys) != len(vecs):
+        raise ValueError("sentence keys and vectors differ in number")
+    return dict(zip(keys, vecs, strict=True))
 
 
 def _commit_generation(folder: Path, blobs: dict[str, bytes], manifest: dict) -> None:

@@ -1,0 +1,151 @@
+"""Answers quote the note verbatim, cite it, and know when the note is silent."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from chatbot.answer import _Sentence, compose, split_sentences, verified_citations
+from chatbot.engine import QuestionError, clean_question, judge
+from chatbot.evaluate import holds_evidence, load_questions
+from index.chunking import Chunk
+from index.search import Hit
+
+from ..conftest import DEV_FOLLOWUPS, DEV_QUESTIONS
+
+
+def _hit(text: str, start: int) -> Hit:
+    chunk = Chunk("n.md", "T", "S", start, start + len(text), 1, text)
+    return Hit(chunk, 0, 1, 1.0, 1.0, 0.9)
+
+
+def test_planted_non_verbatim_quote_is_dropped_and_logged(caplog):
+    note = "前言。专家通过专业的方式将信息整合在一起。后记。"
+    hit = _hit(note, 0)
+    good = _Sentence(hit, 3, 21, note[3:21])
+    planted = _Sentence(hit, 3, 21, "专家通过业余的方式将信息整合在一起。")
+    with caplog.at_level(logging.ERROR):
+        cites = verified_citations([(planted, 0.9), (good, 0.8)], {"n.md": note})
+    assert [c.quote for c in cites] == [note[3:21]] and cites[0].n == 1
+    assert "not verbatim" in caplog.text
+
+
+def test_quote_from_an_unknown_note_is_dropped():
+    hit = _hit("一句话。", 0)
+    assert verified_citations([(_Sentence(hit, 0, 4, "一句话。"), 1.0)], {}) == []
+
+
+def test_split_sentences_keeps_exact_spans():
+    text = "第一句。第二句！  Third one. Fourth\n第五句"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ["第一句。", "第二句！", "Third one.", "Fourth", "第五句"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "confidence", "expected"),
+    [
+        ("zh", "low", "笔记中似乎没有直接答案"),
+        ("en", "low", "The note does not seem to say this"),
+        ("zh", "none", "笔记中没有找到"),
+        ("en", "none", "do not seem to say anything"),
+        ("zh", "high", "根据笔记"),
+        ("en", "high", "According to the note"),
+    ],
+)
+def test_wording_in_both_languages(lang, confidence, expected):
+    hit = _hit("一句话。", 0)
+    cites = verified_citations([(_Sentence(hit, 0, 4, "一句话。"), 1.0)], {"n.md": "一句话。"})
+    text = compose(cites, confidence, lang)
+    assert expected in text
+    assert ("[1]" in text) == (confidence != "none")
+
+
+def test_judge_rules():
+    assert judge(0.95, False) == "high"
+    assert judge(0.84, False) == "low"  # same language needs more closeness
+    assert judge(0.84, True) == "high"
+    assert judge(0.95, False, type_ok=False) == "low"
+    assert judge(0.5, False) == judge(0.5, True) == "none"
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "\u200b"])
+def test_empty_questions_are_refused(bad):
+    with pytest.raises(QuestionError, match="empty"):
+        clean_question(bad)
+
+
+def test_question_cleaning_keeps_text_and_drops_junk():
+    assert clean_question("什么\ud800是\x07PGC？") == "什么?是PGC？"
+    with pytest.raises(QuestionError, match="too long"):
+        clean_question("x" * 2001)
+
+
+# ---- with the real default model -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dev_answers(real_engine):
+    qs = load_questions(DEV_QUESTIONS)
+    return [(q, real_engine.ask(q.question, q.history)) for q in qs]
+
+
+@pytest.mark.slow
+def test_every_citation_is_verbatim(dev_answers, real_engine):
+    notes = real_engine.searcher.loaded.notes
+    n = 0
+    for _, a in dev_answers:
+        for c in a.citations:
+            assert notes[c.note][c.start : c.end] == c.quote
+            assert notes[c.note].count("\n", 0, c.start) + 1 == c.line
+            assert f"[{c.n}]" in a.text and c.quote in a.text
+            n += 1
+    assert n >= 20
+
+
+@pytest.mark.slow
+def test_dev_thresholds(dev_answers):
+    ans = [(q, a) for q, a in dev_answers if q.evidence]
+    una = [a for q, a in dev_answers if not q.evidence]
+    first = sum(bool(a.citations) and holds_evidence(a.citations[0].quote, q.evidence) for q, a in ans)
+    assert first / len(ans) >= 0.9
+    assert sum(a.confidence == "high" for _, a in ans) / len(ans) >= 0.9
+    assert sum(a.confidence != "high" for a in una) / len(una) >= 0.8
+
+
+@pytest.mark.slow
+def test_unanswerable_wording(dev_answers):
+    for q, a in dev_answers:
+        if not q.evidence and a.confidence == "low":
+            lead = "笔记中似乎没有直接答案" if a.language == "zh" else "The note does not seem to say this"
+            assert a.text.startswith(lead)
+
+
+FOLLOWUPS = [
+    # (history, question, a word the relevant passage must hold)
+    (["Magic3D是什么？"], "它生成一个模型要多久？", "40分钟"),
+    (["剪映App里的AI视频生成系统是什么？"], "它是哪家公司的？", "字节跳动"),
+    (["What is Dreamwriter?"], "Which company made it?", "腾讯"),
+    (["海马轻帆是什么？"], "它怎么把小说改成剧本？", "小说转剧本"),
+    # Self-contained questions must not be dragged off by old history.
+    (["Magic3D是什么？"], "百度的数字人平台叫什么名字？", "曦灵"),
+    (["What is Dreamwriter?"], "什么是PGC？", "PGC"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("history", "question", "needle"), FOLLOWUPS)
+def test_followups_retrieve_what_the_conversation_is_about(real_engine, history, question, needle):
+    a = real_engine.ask(question, history)
+    # The passage or its heading ("腾讯推出…Dreamwriter" is said only in a heading).
+    assert any(needle in h.chunk.context for h in a.passages[:5]), [h.chunk.text[:40] for h in a.passages]
+
+
+@pytest.mark.slow
+def test_shared_followups(real_engine):
+    qs = load_questions(DEV_FOLLOWUPS)
+    ok = 0
+    for q in qs:
+        a = real_engine.ask(q.question, q.history)
+        ok += any(holds_evidence(h.chunk.text, q.evidence) for h in a.passages[:5])
+    assert ok / len(qs) >= 0.8
