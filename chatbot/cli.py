@@ -78,7 +78,7 @@ def cmd_index(args) -> int:
     def progress(stage: str, done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr)
+            bar = tqdm(total=total, unit="text", desc="embedding", file=sys.stderr)
         bar.n = done
         bar.refresh()
 
@@ -211,5 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, NoteError, IndexProblem, EmbedderError) as exc:
         print(f"notechat: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # disk full, permissions: the old index is still intact
+        print(f"notechat: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130

@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_NOTE_BYTES = 20 * 1024 * 1024  # a note larger than this is refused, not read
+# A "line" longer than this is data (minified JS, base64, a dump), not prose:
+# chunking and embedding it would take the better part of an hour.
+MAX_LINE_CHARS = 200_000
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 
@@ -90,6 +93,8 @@ def _first_heading(text: str) -> str | None:
 
 def parse_note(data: bytes, path: str) -> Note:
     text, encoding = decode_bytes(data)
+    if len(text) > MAX_LINE_CHARS and max(map(len, text.split("\n"))) > MAX_LINE_CHARS:
+        raise NoteError(f"{path}: has a line over {MAX_LINE_CHARS:,} characters; not a note, not indexed")
     text = text.replace("\x00", "\ufffd")  # NUL breaks C tokenizers downstream
     meta, body_start = _front_matter(text)
     title = str(meta.get("title") or "") or _first_heading(text[body_start:]) or Path(path).stem

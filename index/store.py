@@ -304,11 +304,15 @@ def _commit_generation(folder: Path, blobs: dict[str, bytes], manifest: dict) ->
     name = f"gen-{(gens[-1] + 1 if gens else 1):06d}"
     gen = folder / name
     gen.mkdir()
-    for fname, data in blobs.items():
-        atomic_write_bytes(gen / fname, data)
-    atomic_write_text(gen / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-    _fsync_dir(gen)
-    atomic_write_text(folder / "CURRENT", name + "\n")  # the switch: old or new, never half
+    try:
+        for fname, data in blobs.items():
+            atomic_write_bytes(gen / fname, data)
+        atomic_write_text(gen / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        _fsync_dir(gen)
+        atomic_write_text(folder / "CURRENT", name + "\n")  # the switch: old or new, never half
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)  # give the space back; CURRENT still names the old one
+        raise
     _fsync_dir(folder)
     for p in folder.iterdir():  # older generations and leftovers of killed builds
         if _GEN.match(p.name) and p.name != name:
