@@ -48,6 +48,7 @@ _DURATION = re.compile(
     re.I,
 )
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|\b(?:19|20)\d{2}\b")
+HEADING_WEIGHT = 0.85
 SHORT_SENTENCE = 12  # shorter sentences are headings or lead-ins ("两个阶段："), rarely answers
 
 
@@ -85,6 +86,7 @@ class _Sentence:
     start: int  # in the note
     end: int
     text: str
+    heading: bool = False
 
 
 def _candidates(hits: list[Hit], notes: dict[str, str]) -> list[_Sentence]:
@@ -102,7 +104,7 @@ def _candidates(hits: list[Hit], notes: dict[str, str]) -> list[_Sentence]:
         at = text.rfind(heading, 0, c.start) if heading else -1
         if at >= 0 and (c.note, at) not in seen_headings:
             seen_headings.add((c.note, at))
-            out.append(_Sentence(h, at, at + len(heading), heading))
+            out.append(_Sentence(h, at, at + len(heading), heading, heading=True))
         for s, e in split_sentences(c.text):
             out.append(_Sentence(h, c.start + s, c.start + e, c.text[s:e]))
     return out
@@ -174,6 +176,8 @@ def choose_quotes(
         sc *= min(1.0, len(c.text) / SHORT_SENTENCE)
         if c.text.endswith(("：", ":")):  # a lead-in to a list, not a statement
             sc *= 0.7
+        if c.heading:  # quoted only when it says more than the sentences below it
+            sc *= HEADING_WEIGHT
         if not has_answer_type(question, c.text):
             sc *= 0.8
         scores.append(sc)

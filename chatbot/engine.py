@@ -51,6 +51,10 @@ _REFERS = re.compile(
 # language about 0.07 lower, so that pair has its own thresholds.
 HIGH = {"same": 0.87, "cross": 0.795}
 FLOOR = {"same": 0.80, "cross": 0.74}
+# ... and it must stand out from the note's other sentences by this many
+# standard deviations: "ChatGPT是哪家公司开发的？" is close to every sentence
+# of an AI note (z 1.7), an answered question is not (z 2.1 to 7).
+HIGH_Z = 2.0
 
 
 class QuestionError(ValueError):
@@ -80,9 +84,11 @@ def clean_question(text: object) -> str:
     return text
 
 
-def judge(cosine: float, cross_language: bool, type_ok: bool = True) -> str:
+def judge(cosine: float, cross_language: bool, type_ok: bool = True, z: float = 99.0) -> str:
     """high / low / none from the closest sentence's cosine to the question.
 
+    `z` is how far that cosine stands above the question's cosine to the
+    notes' sentences in general, in standard deviations.
     `type_ok` is False when the question asks for a number, a duration or a
     date and no quoted sentence holds one: then the note is talking about the
     subject but does not say what was asked, which is at best "low".
@@ -93,7 +99,7 @@ def judge(cosine: float, cross_language: bool, type_ok: bool = True) -> str:
     pair = "cross" if cross_language else "same"
     if cosine < FLOOR[pair]:
         return "none"
-    return "high" if cosine >= HIGH[pair] and type_ok else "low"
+    return "high" if cosine >= HIGH[pair] and type_ok and z >= HIGH_Z else "low"
 
 
 class Engine:
@@ -191,8 +197,10 @@ class Engine:
         quotes = choose_quotes(searcher, query, qv, hits, question)
         cross = language_of(hits[0].chunk.text) != lang
         type_ok = quotes.type_found
-        confidence = judge(quotes.best_cosine, cross, type_ok)
-        features = {"cosine": quotes.best_cosine, "cross_language": cross, "type_ok": type_ok}
+        mean, std = searcher.baseline(qv)
+        z = (quotes.best_cosine - mean) / std
+        confidence = judge(quotes.best_cosine, cross, type_ok, z)
+        features = {"cosine": quotes.best_cosine, "z": z, "cross_language": cross, "type_ok": type_ok}
         cites = verified_citations(quotes.picked, searcher.loaded.notes) if confidence != "none" else []
         if not cites and confidence != "none":
             confidence = "none"

@@ -23,6 +23,7 @@ from .store import LoadedIndex
 
 DENSE_WEIGHT = 0.6
 CANDIDATES = 100  # per side, before fusion
+BASELINE_SAMPLE = 4096  # sentences that estimate a question's background similarity
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,19 @@ class Searcher:
         # The C engine is not re-entrant; the UI calls from several threads.
         self._embed_lock = threading.Lock()
         self._memo: dict[str, np.ndarray] = {}
+        self._sample = _sample_rows(loaded.sentences, BASELINE_SAMPLE)
+
+    def baseline(self, query_vector: np.ndarray) -> tuple[float, float]:
+        """Mean and spread of the question's cosine to the notes' sentences.
+
+        A sentence that truly answers stands out from this background; one
+        that is merely on topic (every sentence of an AI note is "about AI")
+        does not. Estimated on a fixed sample so it costs the same at any size.
+        """
+        if self._sample is None:
+            return 0.0, 1.0
+        c = self._sample @ query_vector
+        return float(c.mean()), float(c.std()) or 1.0
 
     def embed_query(self, query: str) -> np.ndarray:
         with self._embed_lock:
@@ -142,3 +156,13 @@ def fuse(
     lo, hi = float(dense_scores.min()), float(dense_scores.max())
     den = (dense_scores - lo) / (hi - lo) if hi > lo else np.ones_like(dense_scores)
     return (dense_weight * den + (1 - dense_weight) * known * lex).astype(np.float32)
+
+
+def _sample_rows(vectors: dict[str, np.ndarray], n: int) -> np.ndarray | None:
+    if len(vectors) < 8:
+        return None
+    keys = sorted(vectors)  # a fixed order, so the sample is the same on every load
+    if len(keys) > n:
+        idx = np.random.default_rng(0).choice(len(keys), n, replace=False)
+        keys = [keys[i] for i in sorted(idx)]
+    return np.stack([vectors[k] for k in keys]).astype(np.float32)

@@ -30,6 +30,6 @@ for f in files:
         f_ = a.features
         print(
             f"{q.id:5} {q.kind:13} {a.confidence:5} cosine={f_.get('cosine', 0):.3f} "
-            f"cross={int(f_.get('cross_language', 0))} type_ok={int(f_.get('type_ok', 1))} cite_ok={int(ok)} "
+            f"z={f_.get('z', 0):.2f} cross={int(f_.get('cross_language', 0))} type_ok={int(f_.get('type_ok', 1))} cite_ok={int(ok)} "
             f"| {a.citations[0].quote[:40] if a.citations else '-'}"
         )
