@@ -51,7 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
         "chunks": "chunks",
         "no_notes": "No notes are indexed yet.",
         "upload": "Add notes (.md, .markdown, .txt; at most 5 MB each)",
-        "add_notes": "Add notes",
+        "add_notes": "Notes",
         "language": "Language",
         "thinking": "Searching the notes…",
         "export_title": "notechat conversation",
@@ -86,7 +86,7 @@ LABELS: dict[str, dict[str, str]] = {
         "chunks": "段",
         "no_notes": "还没有索引任何笔记。",
         "upload": "添加笔记（.md、.markdown、.txt；每个最多 5 MB）",
-        "add_notes": "添加笔记",
+        "add_notes": "笔记",
         "language": "语言",
         "thinking": "正在检索笔记…",
         "export_title": "notechat 对话",
@@ -137,7 +137,9 @@ def _context(note: str, start: int, end: int, window: int) -> dict:
     }
 
 
-def make_turn(result: dict, notes: dict[str, str], language: str, window: int = CONTEXT_CHARS) -> dict:
+def make_turn(
+    result: dict, notes: dict[str, str], language: str, window: int = CONTEXT_CHARS
+) -> dict:
     """A turn from `answer.to_dict(...)`: each citation gains its passage and note context.
 
     `notes` maps note paths to their full text (the index's own copy, so the
@@ -307,8 +309,8 @@ def _scores(p: dict, lang: str) -> str:
     s = p["scores"]
     return (
         f'<div class="nc-scores">{esc(t(lang, "lexical"))} {float(s["lexical"]):.3f} · '
-        f'{esc(t(lang, "dense"))} {float(s["dense"]):.3f} · '
-        f'{esc(t(lang, "fused"))} {float(s["fused"]):.3f}</div>'
+        f"{esc(t(lang, 'dense'))} {float(s['dense']):.3f} · "
+        f"{esc(t(lang, 'fused'))} {float(s['fused']):.3f}</div>"
     )
 
 
@@ -323,7 +325,8 @@ def _citation_html(c: dict, turn: dict, index: int, lang: str, show_scores: bool
         passage = f"<mark>{esc(c['quote'])}</mark>"
     parts = [
         f'<article class="nc-source" id="nc-src-{index}-{n}" data-turn="{index}" data-n="{n}">',
-        f'<header><span class="nc-num">[{n}]</span> <span class="nc-section">{esc(c["section"])}</span>'
+        f'<header><span class="nc-num">[{n}]</span> '
+        f'<span class="nc-section">{esc(c["section"])}</span>'
         f' <span class="nc-where" title="{esc(c["note"])}">{esc(where)}</span></header>',
         f'<blockquote class="nc-passage">{passage}</blockquote>',
     ]
@@ -340,7 +343,7 @@ def _citation_html(c: dict, turn: dict, index: int, lang: str, show_scores: bool
         )
         parts.append(
             f'<details class="nc-context"><summary>{esc(t(lang, "show_in_note"))}'
-            f' ({esc(file_name(c["note"]))} · {esc(t(lang, "line"))} {int(ctx.get("line", 1))})'
+            f" ({esc(file_name(c['note']))} · {esc(t(lang, 'line'))} {int(ctx.get('line', 1))})"
             f'</summary><div class="nc-note">{body}</div></details>'
         )
     parts.append("</article>")
@@ -361,7 +364,8 @@ def _passages_table(turn: dict, lang: str) -> str:
     )
     return (
         f'<details class="nc-passages" open><summary>{esc(t(lang, "passages"))}</summary>'
-        f'<table class="nc-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></details>'
+        f'<table class="nc-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        "</details>"
     )
 
 
@@ -369,13 +373,15 @@ def sources_html(turns: list[dict], lang: str, show_scores: bool = False) -> str
     """The sources panel: the newest answer's citations open, older ones folded."""
     head = f'<h3 class="nc-sources-title">{esc(t(lang, "sources"))}</h3>'
     if not turns:
-        return f'<div class="nc-sources">{head}<p class="nc-empty">{esc(t(lang, "no_sources"))}</p></div>'
+        empty = f'<p class="nc-empty">{esc(t(lang, "no_sources"))}</p>'
+        return f'<div class="nc-sources">{head}{empty}</div>'
     blocks = []
     for i in range(len(turns), 0, -1):
         turn = turns[i - 1]
-        cites = "".join(
-            _citation_html(c, turn, i, lang, show_scores) for c in turn["citations"]
-        ) or f'<p class="nc-empty">{esc(t(lang, "no_citations"))}</p>'
+        cites = (
+            "".join(_citation_html(c, turn, i, lang, show_scores) for c in turn["citations"])
+            or f'<p class="nc-empty">{esc(t(lang, "no_citations"))}</p>'
+        )
         table = _passages_table(turn, lang) if show_scores and turn["passages"] else ""
         blocks.append(
             f'<details class="nc-turn" id="nc-turn-{i}"{" open" if i == len(turns) else ""}>'
@@ -399,7 +405,7 @@ def notes_html(notes: Iterable[dict], lang: str) -> str:
         return f'<p class="nc-empty">{esc(t(lang, "no_notes"))}</p>'
     return (
         f'<table class="nc-table nc-notes"><thead><tr><th>{esc(t(lang, "notes"))}</th>'
-        f'<th>{esc(t(lang, "chunks"))}</th></tr></thead><tbody>{rows}</tbody></table>'
+        f"<th>{esc(t(lang, 'chunks'))}</th></tr></thead><tbody>{rows}</tbody></table>"
     )
 
 

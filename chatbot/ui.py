@@ -57,10 +57,26 @@ QUEUE_SIZE = 16  # waiting requests beyond this get Gradio's "busy, try again"
 STREAM_DELAY = 0.015  # seconds between streamed pieces of an answer
 
 # System fonts only: Gradio's default theme pulls Google Fonts, a request off this machine.
-FONTS = ["system-ui", "-apple-system", "Segoe UI", "Noto Sans CJK SC", "PingFang SC",
-         "Microsoft YaHei", "Helvetica Neue", "Arial", "sans-serif"]
-MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Noto Sans Mono CJK SC",
-              "DejaVu Sans Mono", "monospace"]
+FONTS = [
+    "system-ui",
+    "-apple-system",
+    "Segoe UI",
+    "Noto Sans CJK SC",
+    "PingFang SC",
+    "Microsoft YaHei",
+    "Helvetica Neue",
+    "Arial",
+    "sans-serif",
+]
+MONO_FONTS = [
+    "ui-monospace",
+    "SFMono-Regular",
+    "Menlo",
+    "Consolas",
+    "Noto Sans Mono CJK SC",
+    "DejaVu Sans Mono",
+    "monospace",
+]
 
 
 class UploadError(ValueError):
@@ -193,21 +209,36 @@ def respond(
 
     The last yield carries the new turns (stored in the browser) and the export file.
     """
-    turns = render.valid_turns(turns)
+    turns = render.valid_turns(turns)[-(MAX_TURNS - 1) :]  # room for this one
     try:
         question = clean_question(question)
     except QuestionError as exc:
-        raise gr.Error(question_message(exc, lang), duration=6) from None
+        # A notice, not gr.Error: an error would also blank the chat's outputs.
+        gr.Warning(question_message(exc, lang), duration=6)
+        yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return
     chat = render.chat_messages(turns, lang)
     chat.append({"role": "user", "content": render.user_html(question)})
-    yield chat + [{"role": "assistant", "content": render.thinking_html(lang)}], gr.skip(), gr.skip(), "", gr.skip()
+    yield (
+        chat + [{"role": "assistant", "content": render.thinking_html(lang)}],
+        gr.skip(),
+        gr.skip(),
+        "",
+        gr.skip(),
+    )
     ans = engine.ask(question, [t["question"] for t in turns])
     turn = render.make_turn(to_dict(ans), engine.searcher.loaded.notes, ans.language)
-    turns = (turns + [turn])[-MAX_TURNS:]
+    turns = turns + [turn]
     index = len(turns)
     for limit in render.stream_limits(render.answer_length(turn)):
         bubble = render.answer_html(turn, index, lang, limit)
-        yield chat + [{"role": "assistant", "content": bubble}], gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        yield (
+            chat + [{"role": "assistant", "content": bubble}],
+            gr.skip(),
+            gr.skip(),
+            gr.skip(),
+            gr.skip(),
+        )
         time.sleep(STREAM_DELAY)
     yield (
         render.chat_messages(turns, lang),
@@ -218,14 +249,18 @@ def respond(
     )
 
 
-def add_notes(engine: Engine, files: list | None, lock: threading.Lock) -> tuple[list[str], list[str]]:
+def add_notes(
+    engine: Engine, files: list | None, lock: threading.Lock
+) -> tuple[list[str], list[str]]:
     """Save uploaded notes and re-index; returns (added names, refusals)."""
     added, refused = [], []
     with lock:  # one re-index at a time: each writes a whole index generation
         for f in files or []:
             path = getattr(f, "name", f)  # a path string, or a tempfile wrapper
             try:
-                added.append(save_upload(path, Path(str(path)).name, engine.settings.upload_dir).name)
+                added.append(
+                    save_upload(path, Path(str(path)).name, engine.settings.upload_dir).name
+                )
             except (UploadError, OSError) as exc:
                 refused.append(str(exc))
         if added:
@@ -244,10 +279,13 @@ def _theme() -> gr.themes.Base:
 def _secret(settings: Settings) -> str:
     # BrowserState encrypts with this; a stable value lets a conversation
     # survive a server restart, and one per index keeps note sets apart.
-    return hashlib.sha256(f"notechat:{Path(settings.index_dir).resolve()}".encode()).hexdigest()[:32]
+    seed = f"notechat:{Path(settings.index_dir).resolve()}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:32]
 
 
-def build_app(engine: Engine) -> gr.Blocks:
+def build_app(
+    engine: Engine, concurrency: int = CONCURRENCY, queue_size: int = QUEUE_SIZE
+) -> gr.Blocks:
     """The chat app over an opened engine; launch it with `demo.launch(...)` or `start`."""
     export_dir = Path(tempfile.mkdtemp(prefix="notechat-export-"))
     upload_lock = threading.Lock()
@@ -271,39 +309,79 @@ def build_app(engine: Engine) -> gr.Blocks:
         with gr.Row(equal_height=True):
             header = gr.HTML(_header("en"), js_on_load=None, scale=4)
             lang = gr.Radio(
-                [("中文", "zh"), ("English", "en")], value="en", label="Language / 语言",
-                elem_id="nc-lang", scale=1, min_width=180,
+                [("中文", "zh"), ("English", "en")],
+                value="en",
+                label="Language / 语言",
+                elem_id="nc-lang",
+                scale=1,
+                min_width=180,
             )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
-                    [], label=L["chat"], elem_id="nc-chat", height=520,
-                    render_markdown=False, sanitize_html=True, allow_tags=False,
-                    buttons=["copy", "copy_all"], feedback_options=None,
+                    [],
+                    label=L["chat"],
+                    elem_id="nc-chat",
+                    height=520,
+                    render_markdown=False,
+                    sanitize_html=True,
+                    allow_tags=False,
+                    buttons=["copy", "copy_all"],
+                    feedback_options=None,
                     placeholder=L["no_sources"],
                 )
                 with gr.Row():
                     msg = gr.Textbox(
-                        label=L["question"], placeholder=L["placeholder"], elem_id="nc-input",
-                        max_length=MAX_QUESTION_CHARS, lines=1, max_lines=4, scale=5, autofocus=True,
+                        label=L["question"],
+                        placeholder=L["placeholder"],
+                        elem_id="nc-input",
+                        max_length=MAX_QUESTION_CHARS,
+                        lines=1,
+                        max_lines=4,
+                        scale=5,
+                        autofocus=True,
                     )
-                    send = gr.Button(L["send"], variant="primary", elem_id="nc-send", scale=1, min_width=80)
+                    send = gr.Button(
+                        L["send"], variant="primary", elem_id="nc-send", scale=1, min_width=80
+                    )
                 examples = gr.Examples([[q] for q in EXAMPLES], inputs=[msg], label=L["examples"])
                 with gr.Row():
                     clear = gr.Button(L["clear"], elem_id="nc-clear", size="sm")
-                    export = gr.DownloadButton(L["export"], value=None, elem_id="nc-export", size="sm")
+                    export = gr.DownloadButton(
+                        L["export"], value=None, elem_id="nc-export", size="sm"
+                    )
             with gr.Column(scale=2):
                 scores = gr.Checkbox(False, label=L["scores"], elem_id="nc-scores")
-                sources = gr.HTML(render.sources_html([], "en"), elem_id="nc-sources-panel", js_on_load=None)
-                with gr.Accordion(L["add_notes"], open=False) as notes_box:
-                    files = gr.File(
-                        file_count="multiple", file_types=list(UPLOAD_SUFFIXES),
-                        label=L["upload"], elem_id="nc-upload", height=120,
+                sources = gr.HTML(
+                    render.sources_html([], "en"), elem_id="nc-sources-panel", js_on_load=None
+                )
+                with gr.Accordion(L["add_notes"], open=True, elem_id="nc-notes-box") as notes_box:
+                    notes = gr.HTML(
+                        render.notes_html(engine.notes(), "en"), elem_id="nc-notes", js_on_load=None
                     )
-                    notes = gr.HTML(render.notes_html(engine.notes(), "en"), elem_id="nc-notes", js_on_load=None)
+                    files = gr.File(
+                        file_count="multiple",
+                        file_types=list(UPLOAD_SUFFIXES),
+                        label=L["upload"],
+                        elem_id="nc-upload",
+                        height=110,
+                    )
 
-        labelled = [header, lang, chatbot, msg, send, examples.dataset, clear, export, scores,
-                    sources, notes_box, files, notes]
+        labelled = [
+            header,
+            lang,
+            chatbot,
+            msg,
+            send,
+            examples.dataset,
+            clear,
+            export,
+            scores,
+            sources,
+            notes_box,
+            files,
+            notes,
+        ]
 
         def relabel(turns: list, code: str, show: bool) -> list:
             lg, tr = render.lang_of(code), render.valid_turns(turns)
@@ -311,7 +389,9 @@ def build_app(engine: Engine) -> gr.Blocks:
             return [
                 _header(lg),
                 gr.update(value=lg),
-                gr.update(value=render.chat_messages(tr, lg), label=T["chat"], placeholder=T["no_sources"]),
+                gr.update(
+                    value=render.chat_messages(tr, lg), label=T["chat"], placeholder=T["no_sources"]
+                ),
                 gr.update(label=T["question"], placeholder=T["placeholder"]),
                 gr.update(value=T["send"]),
                 gr.update(label=T["examples"]),
@@ -326,13 +406,17 @@ def build_app(engine: Engine) -> gr.Blocks:
 
         # The browser's language decides, unless the user chose one before.
         demo.load(
-            relabel, [store, lang_pref, scores], labelled,
+            relabel,
+            [store, lang_pref, scores],
+            labelled,
             js="(turns, pref, show) => [turns, pref || navigator.language || 'en', show]",
             api_visibility="private",
         )
         lang.input(
             lambda code, turns, show: [code] + relabel(turns, code, show),
-            [lang, store, scores], [lang_pref] + labelled, api_visibility="private",
+            [lang, store, scores],
+            [lang_pref] + labelled,
+            api_visibility="private",
         )
 
         def on_ask(question: str, turns: list, code: str, show: bool):
@@ -350,11 +434,17 @@ def build_app(engine: Engine) -> gr.Blocks:
         for clearing in (clear.click, chatbot.clear):  # our button and the chat's own bin
             clearing(
                 lambda code, show: ([], render.sources_html([], code, show), [], None),
-                [lang, scores], [chatbot, sources, store, export], api_visibility="private", queue=False,
+                [lang, scores],
+                [chatbot, sources, store, export],
+                api_visibility="private",
+                queue=False,
             )
         scores.change(
             lambda turns, code, show: render.sources_html(render.valid_turns(turns), code, show),
-            [store, lang, scores], [sources], api_visibility="private", queue=False,
+            [store, lang, scores],
+            [sources],
+            api_visibility="private",
+            queue=False,
         )
 
         def on_upload(uploaded: list | None, code: str):
@@ -366,14 +456,16 @@ def build_app(engine: Engine) -> gr.Blocks:
                 gr.Info(("已添加并索引：" if zh else "Added and indexed: ") + ", ".join(added))
             return render.notes_html(engine.notes(), code), None
 
-        files.upload(on_upload, [files, lang], [notes, files], api_name="add_notes", concurrency_limit=1)
+        files.upload(
+            on_upload, [files, lang], [notes, files], api_name="add_notes", concurrency_limit=1
+        )
 
         def ask(question: str, history: list[str] | str | None = None) -> dict:
             """Answer a question from the notes; history is the earlier questions (list or JSON)."""
             return ask_json(engine, question, history)
 
         gr.api(ask, api_name="ask")
-    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    demo.queue(default_concurrency_limit=concurrency, max_size=queue_size)
     return demo
 
 
@@ -384,8 +476,13 @@ def _header(lang: str) -> str:
     )
 
 
-def start(demo: gr.Blocks, host: str, port: int, auth: tuple[str, str] | None = None,
-          prevent_thread_lock: bool = True) -> None:
+def start(
+    demo: gr.Blocks,
+    host: str,
+    port: int,
+    auth: tuple[str, str] | None = None,
+    prevent_thread_lock: bool = True,
+) -> None:
     """Launch with the app's limits: no share link, upload size cap, quiet."""
     demo.launch(
         server_name=host,
@@ -408,7 +505,16 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> int:
+def _warm_up(engine: Engine) -> None:
+    try:
+        engine.ask("What is this note about?")
+    except Exception:  # only a warm-up: a real question will report the problem
+        log.debug("warm-up question failed", exc_info=True)
+
+
+def serve(
+    settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None
+) -> int:
     """Serve the chat UI until Ctrl-C; 2 for a refused host, bad --auth or a busy port."""
     t0 = time.perf_counter()
     try:
@@ -424,17 +530,25 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: s
         return _fail(f"port {port} on {host} is already in use; choose another with --port")
     engine = Engine(settings, say=lambda m: print(f"notechat: {m}", file=sys.stderr)).open()
     demo = build_app(engine)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    if creds:
+        print(
+            f"notechat: WARNING: serving on {url}, exposed to the network (password login, no TLS)",
+            file=sys.stderr,
+        )
     try:
         start(demo, host, port, creds)
     except OSError as exc:
         return _fail(f"cannot listen on {host}:{port} ({exc}); choose another with --port")
-    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
-    if creds:
-        print(f"notechat: WARNING: serving on {url}, exposed to the network "
-              f"(password login, no TLS)", file=sys.stderr)
+    # A first answer loads whatever the embedder defers (torch for sentence
+    # batches): do it now, in the background, so the user's first question is quick.
+    threading.Thread(target=_warm_up, args=(engine,), daemon=True).start()
     notes = engine.notes()
-    print(f"notechat: ready at {url} in {time.perf_counter() - t0:.1f} s — {len(notes)} note(s), "
-          f"{sum(n.get('chunks', 0) for n in notes)} chunks (Ctrl-C to stop)", flush=True)
+    print(
+        f"notechat: ready at {url} in {time.perf_counter() - t0:.1f} s — {len(notes)} note(s), "
+        f"{sum(n.get('chunks', 0) for n in notes)} chunks (Ctrl-C to stop)",
+        flush=True,
+    )
     try:
         while True:
             time.sleep(3600)
