@@ -52,8 +52,8 @@ EXAMPLES = [
 UPLOAD_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_TURNS = 40  # kept in the browser; older turns are dropped
-CONCURRENCY = 2  # answers computed at once; the embedder is serialised anyway
-QUEUE_SIZE = 16  # waiting requests beyond this get Gradio's "busy, try again"
+CONCURRENCY = 4  # answers computed at once; the embedder is serialised anyway
+QUEUE_SIZE = 200  # waiting requests beyond this get Gradio's "busy, try again" (50 tabs × a few questions fit)
 STREAM_DELAY = 0.015  # seconds between streamed pieces of an answer
 
 # System fonts only: Gradio's default theme pulls Google Fonts, a request off this machine.

@@ -59,3 +59,24 @@ def test_ask_never_crashes(engine, q, history):
     for c in a.citations:
         assert notes[c.note][c.start : c.end] == c.quote
     a.text.encode("utf-8")  # always valid text, never lone surrogates
+
+
+@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(q=questions, lang=st.sampled_from(["zh", "en"]), show=st.booleans())
+def test_ui_answer_function_never_injects_html(engine, tmp_path_factory, q, lang, show):
+    import re
+
+    from chatbot import ui
+
+    out = list(ui.respond(engine, q, [], lang, show, tmp_path_factory.getbasetemp()))
+    assert out
+    last = out[-1]
+    html = []
+    for part in last[:2]:
+        if isinstance(part, list):
+            html += [m["content"] for m in part if isinstance(m, dict)]
+        elif isinstance(part, str):
+            html.append(part)
+    for h in html:
+        # Whatever the question held, the page gets no live tags of its own making.
+        assert not re.search(r"<\s*(script|img|iframe|svg|object)\b", h, re.I), h[:200]
