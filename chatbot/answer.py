@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.chunking import split_sentences
 from index.lexical import tokenize
 from index.search import Hit, Searcher
-from index.chunking import split_sentences
 from index.sections import PATH_SEP
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,11 @@ def asks_number(question: str) -> bool:
     >>> asks_number("GPT-4有多少个参数？"), asks_number("What is MaaS?")
     (True, False)
     """
-    return bool(_ASKS_DURATION.search(question) or _ASKS_DATE.search(question) or _ASKS_COUNT.search(question))
+    return bool(
+        _ASKS_DURATION.search(question)
+        or _ASKS_DATE.search(question)
+        or _ASKS_COUNT.search(question)
+    )
 
 
 def has_answer_type(question: str, text: str) -> bool:
@@ -191,7 +195,9 @@ def choose_quotes(
             continue
         picked.append(i)
     chosen = [(cands[i], scores[i]) for i in picked]
-    return Quotes(chosen, float(cos.max()), any(has_answer_type(question, c.text) for c, _ in chosen))
+    return Quotes(
+        chosen, float(cos.max()), any(has_answer_type(question, c.text) for c, _ in chosen)
+    )
 
 
 def _overlaps(a: _Sentence, b: _Sentence) -> bool:
@@ -207,7 +213,12 @@ def verified_citations(
         c = sent.hit.chunk
         text = notes.get(c.note)
         if text is None or text[sent.start : sent.end] != sent.text:
-            log.error("dropped a quote that is not verbatim in %s at [%d, %d)", c.note, sent.start, sent.end)
+            log.error(
+                "dropped a quote that is not verbatim in %s at [%d, %d)",
+                c.note,
+                sent.start,
+                sent.end,
+            )
             continue
         out.append(
             Citation(

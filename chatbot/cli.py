@@ -27,8 +27,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Ask your notes: answers that quote and cite your own notes, offline.",
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index-dir", help="index folder (env NOTECHAT_INDEX_DIR; default data/index)")
-    common.add_argument("--model", help="embedding model: e5-small (default) or a sentence-transformers name/dir")
+    common.add_argument(
+        "--index-dir", help="index folder (env NOTECHAT_INDEX_DIR; default data/index)"
+    )
+    common.add_argument(
+        "--model", help="embedding model: e5-small (default) or a sentence-transformers name/dir"
+    )
     common.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -40,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--top-k", type=int, default=5)
     out = ask.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object")
-    out.add_argument("--jsonl", action="store_true", help='read {"id","question","history"?} lines from stdin')
+    out.add_argument(
+        "--jsonl", action="store_true", help='read {"id","question","history"?} lines from stdin'
+    )
 
     ev = sub.add_parser("eval", parents=[common], help="hit@k and MRR@10 on a question file")
     ev.add_argument("questions", help="JSON lines with id, question, kind, evidence")
@@ -57,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
 def _settings(args):
     from .config import settings_from
 
-    return settings_from(index_dir=args.index_dir, model=args.model, notes=getattr(args, "paths", None) or None)
+    return settings_from(
+        index_dir=args.index_dir, model=args.model, notes=getattr(args, "paths", None) or None
+    )
 
 
 def _engine(args):
@@ -191,6 +199,12 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from .exposure import ServeRefused, check_serving
+
+    try:  # before importing the UI: a refusal should not wait for gradio
+        check_serving(args.host, args.port, args.auth)
+    except ServeRefused as exc:
+        raise UserError(str(exc)) from None
     from .ui import serve
 
     return serve(_settings(args), host=args.host, port=args.port, auth=args.auth)

@@ -200,8 +200,15 @@ class Engine:
         mean, std = searcher.baseline(qv)
         z = (quotes.best_cosine - mean) / std
         confidence = judge(quotes.best_cosine, cross, type_ok, z)
-        features = {"cosine": quotes.best_cosine, "z": z, "cross_language": cross, "type_ok": type_ok}
-        cites = verified_citations(quotes.picked, searcher.loaded.notes) if confidence != "none" else []
+        features = {
+            "cosine": quotes.best_cosine,
+            "z": z,
+            "cross_language": cross,
+            "type_ok": type_ok,
+        }
+        cites = (
+            verified_citations(quotes.picked, searcher.loaded.notes) if confidence != "none" else []
+        )
         if not cites and confidence != "none":
             confidence = "none"
         return Answer(

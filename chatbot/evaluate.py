@@ -86,7 +86,9 @@ class Metrics:
     ranks: list[int | None] = field(default_factory=list)
 
     def row(self) -> str:
-        return f"n={self.n:<4} hit@1={self.hit1:.3f}  hit@5={self.hit5:.3f}  MRR@10={self.mrr10:.3f}"
+        return (
+            f"n={self.n:<4} hit@1={self.hit1:.3f}  hit@5={self.hit5:.3f}  MRR@10={self.mrr10:.3f}"
+        )
 
 
 def first_relevant_rank(passages: list[dict], q: Question) -> int | None:

@@ -16,11 +16,9 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 import hashlib  # noqa: E402
-import ipaddress  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
-import socket  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -37,6 +35,7 @@ from . import render  # noqa: E402
 from .answer import to_dict  # noqa: E402
 from .config import MAX_QUESTION_CHARS, Settings  # noqa: E402
 from .engine import Engine, QuestionError, clean_question  # noqa: E402
+from .exposure import ServeRefused, check_serving  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,8 @@ UPLOAD_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_TURNS = 40  # kept in the browser; older turns are dropped
 CONCURRENCY = 4  # answers computed at once; the embedder is serialised anyway
-QUEUE_SIZE = 200  # waiting requests beyond this get Gradio's "busy, try again" (50 tabs × a few questions fit)
+# Waiting requests beyond this get Gradio's "busy, try again"; 50 tabs asking at once fit.
+QUEUE_SIZE = 200
 STREAM_DELAY = 0.015  # seconds between streamed pieces of an answer
 
 # System fonts only: Gradio's default theme pulls Google Fonts, a request off this machine.
@@ -84,42 +84,6 @@ class UploadError(ValueError):
 
 
 # --- plain functions (tested without a server) --------------------------------
-
-
-def is_loopback(host: str) -> bool:
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a name: it may resolve to anything, treat it as exposed
-
-
-def parse_auth(value: str) -> tuple[str, str]:
-    """USER:PASS, or the path of a file whose first line is USER:PASS."""
-    text = value
-    if os.path.isfile(value):
-        lines = [ln.strip() for ln in Path(value).read_text("utf-8").splitlines() if ln.strip()]
-        text = lines[0] if lines else ""
-    user, sep, password = text.partition(":")
-    if not sep or not user.strip() or not password:
-        raise ValueError("--auth must be USER:PASS, or a file holding USER:PASS")
-    return user.strip(), password
-
-
-def port_in_use(host: str, port: int) -> bool:
-    """True when something already listens on host:port (as the server would bind it)."""
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-    except socket.gaierror:
-        return False  # let the server report the bad host
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
-        try:
-            s.bind((host, port))
-        except OSError:
-            return True
-    return False
 
 
 def safe_name(name: str) -> str:
@@ -518,16 +482,9 @@ def serve(
     """Serve the chat UI until Ctrl-C; 2 for a refused host, bad --auth or a busy port."""
     t0 = time.perf_counter()
     try:
-        creds = parse_auth(auth) if auth else None
-    except (ValueError, OSError) as exc:
+        creds = check_serving(host, port, auth)
+    except ServeRefused as exc:
         return _fail(str(exc))
-    if not is_loopback(host) and creds is None:
-        return _fail(
-            f"refusing to serve on {host}: it is reachable from other machines; "
-            "give --auth USER:PASS (or a file holding it), or use --host 127.0.0.1"
-        )
-    if port_in_use(host, port):
-        return _fail(f"port {port} on {host} is already in use; choose another with --port")
     engine = Engine(settings, say=lambda m: print(f"notechat: {m}", file=sys.stderr)).open()
     demo = build_app(engine)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"

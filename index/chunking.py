@@ -78,7 +78,11 @@ class Chunk:
     @property
     def context(self) -> str:
         """What retrieval sees: title and heading path, then the text itself."""
-        head = self.title if self.section in ("", self.title) else f"{self.title}{PATH_SEP}{self.section}"
+        head = (
+            self.title
+            if self.section in ("", self.title)
+            else f"{self.title}{PATH_SEP}{self.section}"
+        )
         return f"{head}\n{self.text}"
 
     @property

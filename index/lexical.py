@@ -86,7 +86,10 @@ class LexicalIndex:
     def idf(self, terms: list[str]) -> dict[str, float]:
         """BM25's idf of each term (rare words weigh more)."""
         n = self.size
-        return {t: math.log(1 + (n - self.df.get(t, 0) + 0.5) / (self.df.get(t, 0) + 0.5)) for t in terms}
+        return {
+            t: math.log(1 + (n - self.df.get(t, 0) + 0.5) / (self.df.get(t, 0) + 0.5))
+            for t in terms
+        }
 
     def known_share(self, terms: list[str]) -> float:
         """IDF-weighted share of `terms` that occur in the corpus (0…1)."""

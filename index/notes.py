@@ -94,7 +94,9 @@ def _first_heading(text: str) -> str | None:
 def parse_note(data: bytes, path: str) -> Note:
     text, encoding = decode_bytes(data)
     if len(text) > MAX_LINE_CHARS and max(map(len, text.split("\n"))) > MAX_LINE_CHARS:
-        raise NoteError(f"{path}: has a line over {MAX_LINE_CHARS:,} characters; not a note, not indexed")
+        raise NoteError(
+            f"{path}: has a line over {MAX_LINE_CHARS:,} characters; not a note, not indexed"
+        )
     text = text.replace("\x00", "\ufffd")  # NUL breaks C tokenizers downstream
     meta, body_start = _front_matter(text)
     title = str(meta.get("title") or "") or _first_heading(text[body_start:]) or Path(path).stem

@@ -171,7 +171,9 @@ def load_index(folder: str | os.PathLike, settings: IndexSettings | None = None)
     return LoadedIndex(folder, manifest, chunks, terms, faiss_index, notes, sentences)
 
 
-def _previous(folder: Path, settings: IndexSettings) -> tuple[dict[str, list[tuple[Chunk, list[str]]]], dict]:
+def _previous(
+    folder: Path, settings: IndexSettings
+) -> tuple[dict[str, list[tuple[Chunk, list[str]]]], dict]:
     """Chunks of the live generation by note sha256, if it was built the same way."""
     try:
         manifest = read_manifest(folder)
@@ -213,7 +215,8 @@ def build_index(
     chunks: list[Chunk] = []
     terms: list[list[str]] = []
     notes_meta = []
-    for path in found.files:
+    # Absolute paths: the index must load the same from any working folder.
+    for path in (os.path.abspath(f) for f in found.files):
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
@@ -269,7 +272,7 @@ def build_index(
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
         "dense_index": dense.kind(index),
-        "sources": [str(s) for s in sources],
+        "sources": [os.path.abspath(s) for s in sources],
         "notes": notes_meta,
         "chunk_count": len(chunks),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -311,7 +314,9 @@ def _commit_generation(folder: Path, blobs: dict[str, bytes], manifest: dict) ->
         _fsync_dir(gen)
         atomic_write_text(folder / "CURRENT", name + "\n")  # the switch: old or new, never half
     except BaseException:
-        shutil.rmtree(gen, ignore_errors=True)  # give the space back; CURRENT still names the old one
+        shutil.rmtree(
+            gen, ignore_errors=True
+        )  # give the space back; CURRENT still names the old one
         raise
     _fsync_dir(folder)
     for p in folder.iterdir():  # older generations and leftovers of killed builds

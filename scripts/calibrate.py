@@ -1,9 +1,9 @@
 """Print, for each dev question, the features confidence is judged on.
 
 Usage: python scripts/calibrate.py [QUESTIONS.jsonl ...]
-Columns: id, kind, confidence, closest sentence's cosine, cross-language, answer type found, whether the
-first citation holds the evidence, the first quote. Used to set the thresholds
-in chatbot/engine.py.
+Columns: id, kind, confidence, closest sentence's cosine and its z-score,
+cross-language, answer type found, whether the first citation holds the
+evidence, the first quote. Used to set the thresholds in chatbot/engine.py.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ for f in files:
         f_ = a.features
         print(
             f"{q.id:5} {q.kind:13} {a.confidence:5} cosine={f_.get('cosine', 0):.3f} "
-            f"z={f_.get('z', 0):.2f} cross={int(f_.get('cross_language', 0))} type_ok={int(f_.get('type_ok', 1))} cite_ok={int(ok)} "
+            f"z={f_.get('z', 0):.2f} cross={int(f_.get('cross_language', 0))} "
+            f"type_ok={int(f_.get('type_ok', 1))} cite_ok={int(ok)} "
             f"| {a.citations[0].quote[:40] if a.citations else '-'}"
         )

@@ -39,7 +39,13 @@ def test_quote_from_an_unknown_note_is_dropped():
 def test_split_sentences_keeps_exact_spans():
     text = "第一句。第二句！  Third one. Fourth\n第五句"
     spans = split_sentences(text)
-    assert [text[s:e] for s, e in spans] == ["第一句。", "第二句！", "Third one.", "Fourth", "第五句"]
+    assert [text[s:e] for s, e in spans] == [
+        "第一句。",
+        "第二句！",
+        "Third one.",
+        "Fourth",
+        "第五句",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -107,7 +113,9 @@ def test_every_citation_is_verbatim(dev_answers, real_engine):
 def test_dev_thresholds(dev_answers):
     ans = [(q, a) for q, a in dev_answers if q.evidence]
     una = [a for q, a in dev_answers if not q.evidence]
-    first = sum(bool(a.citations) and holds_evidence(a.citations[0].quote, q.evidence) for q, a in ans)
+    first = sum(
+        bool(a.citations) and holds_evidence(a.citations[0].quote, q.evidence) for q, a in ans
+    )
     assert first / len(ans) >= 0.9
     assert sum(a.confidence == "high" for _, a in ans) / len(ans) >= 0.9
     assert sum(a.confidence != "high" for a in una) / len(una) >= 0.8
@@ -117,7 +125,11 @@ def test_dev_thresholds(dev_answers):
 def test_unanswerable_wording(dev_answers):
     for q, a in dev_answers:
         if not q.evidence and a.confidence == "low":
-            lead = "笔记中似乎没有直接答案" if a.language == "zh" else "The note does not seem to say this"
+            lead = (
+                "笔记中似乎没有直接答案"
+                if a.language == "zh"
+                else "The note does not seem to say this"
+            )
             assert a.text.startswith(lead)
 
 
@@ -138,7 +150,9 @@ FOLLOWUPS = [
 def test_followups_retrieve_what_the_conversation_is_about(real_engine, history, question, needle):
     a = real_engine.ask(question, history)
     # The passage or its heading ("腾讯推出…Dreamwriter" is said only in a heading).
-    assert any(needle in h.chunk.context for h in a.passages[:5]), [h.chunk.text[:40] for h in a.passages]
+    assert any(needle in h.chunk.context for h in a.passages[:5]), [
+        h.chunk.text[:40] for h in a.passages
+    ]
 
 
 @pytest.mark.slow

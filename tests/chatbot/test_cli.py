@@ -77,7 +77,10 @@ def test_jsonl_answers_in_order_and_reports_bad_lines(run):
         [
             json.dumps({"id": "a", "question": "什么是PGC？"}, ensure_ascii=False),
             "{not json",
-            json.dumps({"id": "b", "question": "它是谁提出的？", "history": ["什么是UGC？"]}, ensure_ascii=False),
+            json.dumps(
+                {"id": "b", "question": "它是谁提出的？", "history": ["什么是UGC？"]},
+                ensure_ascii=False,
+            ),
             json.dumps({"id": "c", "question": "  "}),
         ]
     )
@@ -114,7 +117,13 @@ def test_real_model_end_to_end_through_jsonl(tmp_path):
     """The default model, a fresh index and `ask --jsonl` in a subprocess."""
     env = dict(os.environ, HF_HUB_OFFLINE="1", NOTECHAT_UPLOAD_DIR=str(tmp_path / "up"))
     ix = str(tmp_path / "ix")
-    subprocess.run([sys.executable, "-m", "chatbot", "index", "--index-dir", ix], check=True, cwd=ROOT, env=env, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "chatbot", "index", "--index-dir", ix],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+    )
     qs = [
         {"id": "1", "question": "百度的数字人平台叫什么名字？"},
         {"id": "2", "question": "What is the name of Baidu's digital human platform?"},
@@ -122,7 +131,11 @@ def test_real_model_end_to_end_through_jsonl(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "chatbot", "ask", "--jsonl", "--index-dir", ix],
         input="\n".join(json.dumps(q, ensure_ascii=False) for q in qs),
-        capture_output=True, text=True, cwd=ROOT, env=env, check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
     rows = [json.loads(x) for x in proc.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["1", "2"]

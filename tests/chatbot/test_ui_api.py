@@ -14,7 +14,7 @@ import gradio as gr
 import pytest
 from gradio_client import Client
 
-from chatbot import render, ui
+from chatbot import exposure, render, ui
 from chatbot.config import Settings
 from chatbot.engine import Engine
 
@@ -180,10 +180,10 @@ def test_serve_reports_busy_port(capsys):
 def test_auth_and_loopback(tmp_path):
     f = tmp_path / "auth"
     f.write_text("\nalice:s3:cret\n")
-    assert ui.parse_auth(str(f)) == ("alice", "s3:cret")
-    assert ui.parse_auth("bob:pw") == ("bob", "pw")
+    assert exposure.parse_auth(str(f)) == ("alice", "s3:cret")
+    assert exposure.parse_auth("bob:pw") == ("bob", "pw")
     for bad in ("bob", "bob:", ":pw"):
         with pytest.raises(ValueError):
-            ui.parse_auth(bad)
-    assert all(ui.is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "127.0.0.2"))
-    assert not any(ui.is_loopback(h) for h in ("0.0.0.0", "192.168.1.2", "example.org"))
+            exposure.parse_auth(bad)
+    assert all(exposure.is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "127.0.0.2"))
+    assert not any(exposure.is_loopback(h) for h in ("0.0.0.0", "192.168.1.2", "example.org"))

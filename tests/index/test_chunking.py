@@ -39,7 +39,7 @@ def test_sections_have_heading_paths_and_title_is_dropped():
 
 
 def test_heading_without_body_is_not_a_chunk():
-    note = parse_note("# A\n\n## Empty\n\n## Full\n\nSome text here.\n".encode(), "n.md")
+    note = parse_note(b"# A\n\n## Empty\n\n## Full\n\nSome text here.\n", "n.md")
     chunks = chunk_note(note)
     assert [c.section for c in chunks] == ["Full"]
 

@@ -7,7 +7,15 @@ import pytest
 
 from chatbot.config import Settings
 from chatbot.engine import Engine
-from index import IndexCorrupt, IndexMissing, IndexSettings, IndexStale, Searcher, build_index, load_index
+from index import (
+    IndexCorrupt,
+    IndexMissing,
+    IndexSettings,
+    IndexStale,
+    Searcher,
+    build_index,
+    load_index,
+)
 from index.store import current_generation
 
 
@@ -96,16 +104,23 @@ def test_damaged_files_are_detected_and_rebuilt(notes_dir, tmp_path, fake_embedd
     with pytest.raises(IndexCorrupt):
         load_index(tmp_path / "ix")
     said = []
-    settings = Settings(index_dir=tmp_path / "ix", notes=(str(notes_dir),), upload_dir=tmp_path / "up")
+    settings = Settings(
+        index_dir=tmp_path / "ix", notes=(str(notes_dir),), upload_dir=tmp_path / "up"
+    )
     engine = Engine(settings, embedder=fake_embedder, say=said.append).open()
     assert said and "building the index" in said[0]
     assert engine.ask("什么是PGC？").passages
 
 
 def test_engine_rebuilds_when_model_differs(notes_dir, tmp_path, fake_embedder):
-    settings = Settings(index_dir=tmp_path / "ix", notes=(str(notes_dir),), upload_dir=tmp_path / "up")
+    settings = Settings(
+        index_dir=tmp_path / "ix", notes=(str(notes_dir),), upload_dir=tmp_path / "up"
+    )
     build_index([notes_dir], tmp_path / "ix", fake_embedder, IndexSettings("old-model", 64))
     said = []
     Engine(settings, embedder=fake_embedder, say=said.append).open()
     assert any("model_id" in s for s in said)
-    assert load_index(tmp_path / "ix", _settings(fake_embedder)).manifest["model_id"] == "fake-bigram-64"
+    assert (
+        load_index(tmp_path / "ix", _settings(fake_embedder)).manifest["model_id"]
+        == "fake-bigram-64"
+    )

@@ -57,7 +57,9 @@ def test_kill_9_at_random_points_never_leaves_a_broken_index(tmp_path, fake_embe
     kills = 0
     for round_ in range(1, 9):
         _variant(notes, round_)
-        proc = subprocess.Popen([sys.executable, str(script), str(notes), str(ix)], stdout=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(notes), str(ix)], stdout=subprocess.PIPE
+        )
         time.sleep(rng.uniform(0.3, 2.5))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
@@ -79,7 +81,9 @@ def test_kill_9_at_random_points_never_leaves_a_broken_index(tmp_path, fake_embe
 
 def _mount_tmpfs(path, size: str) -> bool:
     path.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+    )
     return proc.returncode == 0
 
 
@@ -96,7 +100,10 @@ def test_disk_full_during_save_leaves_the_old_index(tmp_path, fake_embedder):
         build_index([notes], ix, fake_embedder, settings)
         before = load_index(ix).chunks
         # Enough new text that the next generation cannot fit on the disk.
-        body = "\n\n".join(f"第{i}段：这是一段用来填满磁盘的笔记文字，编号{i}，内容各不相同。" * 3 for i in range(3000))
+        body = "\n\n".join(
+            f"第{i}段：这是一段用来填满磁盘的笔记文字，编号{i}，内容各不相同。" * 3
+            for i in range(3000)
+        )
         (notes / "big.md").write_text("# 大\n\n" + body, "utf-8")
         with pytest.raises(OSError) as err:
             build_index([notes], ix, fake_embedder, settings)
@@ -110,7 +117,9 @@ def test_disk_full_during_save_leaves_the_old_index(tmp_path, fake_embedder):
 
 def test_truncated_current_pointer_is_missing_not_broken(tmp_path, fake_embedder, notes_dir):
     ix = tmp_path / "ix"
-    build_index([notes_dir], ix, fake_embedder, IndexSettings(fake_embedder.model_id, fake_embedder.dim))
+    build_index(
+        [notes_dir], ix, fake_embedder, IndexSettings(fake_embedder.model_id, fake_embedder.dim)
+    )
     (ix / "CURRENT").write_text("gen-99")  # names nothing valid
     with pytest.raises(Exception) as err:
         load_index(ix)
@@ -118,7 +127,9 @@ def test_truncated_current_pointer_is_missing_not_broken(tmp_path, fake_embedder
     assert current_generation(ix) is None
 
 
-def test_cli_reports_disk_errors_in_one_line(tmp_path, monkeypatch, capsys, fake_embedder, notes_dir):
+def test_cli_reports_disk_errors_in_one_line(
+    tmp_path, monkeypatch, capsys, fake_embedder, notes_dir
+):
     import errno
 
     from chatbot import cli

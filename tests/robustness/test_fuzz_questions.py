@@ -23,7 +23,9 @@ PAYLOADS = [
 
 questions = st.one_of(
     st.text(max_size=300),
-    st.text(alphabet=st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "So"]), max_size=50),
+    st.text(
+        alphabet=st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "So"]), max_size=50
+    ),
     st.sampled_from(PAYLOADS),
     st.builds(lambda a, b: a + b, st.sampled_from(PAYLOADS), st.text(max_size=50)),
     st.just("\ud800 lone surrogate \udfff"),
@@ -46,8 +48,13 @@ def engine(tmp_path_factory):
     return Engine(s, embedder=FakeEmbedder(), say=lambda m: None).open()
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(q=questions, history=st.lists(st.one_of(st.text(max_size=40), st.sampled_from(PAYLOADS)), max_size=3))
+@settings(
+    max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+@given(
+    q=questions,
+    history=st.lists(st.one_of(st.text(max_size=40), st.sampled_from(PAYLOADS)), max_size=3),
+)
 def test_ask_never_crashes(engine, q, history):
     try:
         a = engine.ask(q, history)
@@ -61,7 +68,9 @@ def test_ask_never_crashes(engine, q, history):
     a.text.encode("utf-8")  # always valid text, never lone surrogates
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=120, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 @given(q=questions, lang=st.sampled_from(["zh", "en"]), show=st.booleans())
 def test_ui_answer_function_never_injects_html(engine, tmp_path_factory, q, lang, show):
     import re

@@ -14,9 +14,15 @@ def _build(folder, tmp_path, emb):
 def test_hostile_notes_are_indexed_or_refused(tmp_path, fake_embedder):
     d = tmp_path / "notes"
     d.mkdir()
-    (d / "script.md").write_text("# 脚本\n\n<script>alert(1)</script> 这段笔记里有脚本标签。\n", "utf-8")
-    (d / "html.md").write_text("# HTML\n\n<div onclick='x()'><img src=x onerror=alert(1)>原始HTML内容</div>\n", "utf-8")
-    (d / "frontmatter.md").write_text("---\ntitle: [broken\n  - : :\n---\n\n# 正文\n\n前言坏了但正文还在。\n", "utf-8")
+    (d / "script.md").write_text(
+        "# 脚本\n\n<script>alert(1)</script> 这段笔记里有脚本标签。\n", "utf-8"
+    )
+    (d / "html.md").write_text(
+        "# HTML\n\n<div onclick='x()'><img src=x onerror=alert(1)>原始HTML内容</div>\n", "utf-8"
+    )
+    (d / "frontmatter.md").write_text(
+        "---\ntitle: [broken\n  - : :\n---\n\n# 正文\n\n前言坏了但正文还在。\n", "utf-8"
+    )
     (d / "bytes.md").write_bytes(b"# bytes\n\n\xff\xfe\x00\x81 valid text after junk\n")
     (d / "gbk.txt").write_bytes("# 国标\n\n这是GBK编码的笔记，讲的是数字人平台。\n".encode("gbk"))
     (d / "empty.md").write_text("", "utf-8")
@@ -28,7 +34,9 @@ def test_hostile_notes_are_indexed_or_refused(tmp_path, fake_embedder):
     loaded = load_index(tmp_path / "ix")
     texts = "\n".join(c.text for c in loaded.chunks)
     assert "<script>alert(1)</script>" in texts  # kept as text; escaping is the UI's job
-    assert "前言坏了但正文还在" in texts and "数字人平台" in texts and "valid text after junk" in texts
+    assert (
+        "前言坏了但正文还在" in texts and "数字人平台" in texts and "valid text after junk" in texts
+    )
     for c in loaded.chunks:
         assert loaded.notes[c.note][c.start : c.end] == c.text
     hits = Searcher(loaded, fake_embedder).search("数字人平台", k=3)

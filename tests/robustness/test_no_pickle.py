@@ -18,12 +18,21 @@ def test_source_never_unpickles():
     pattern = re.compile(r"\bpickle\b|allow_pickle\s*=\s*True|torch\.load\(|joblib|dill")
     for pkg in ("chatbot", "index"):
         for path in (ROOT / pkg).rglob("*.py"):
-            hits = [ln for ln in path.read_text("utf-8").splitlines() if pattern.search(ln) and "no pickle" not in ln.lower()]
+            hits = [
+                ln
+                for ln in path.read_text("utf-8").splitlines()
+                if pattern.search(ln) and "no pickle" not in ln.lower()
+            ]
             assert not hits, f"{path}: {hits}"
 
 
 def test_index_files_are_json_npz_or_faiss(tmp_path, notes_dir, fake_embedder):
-    build_index([notes_dir], tmp_path / "ix", fake_embedder, IndexSettings(fake_embedder.model_id, fake_embedder.dim))
+    build_index(
+        [notes_dir],
+        tmp_path / "ix",
+        fake_embedder,
+        IndexSettings(fake_embedder.model_id, fake_embedder.dim),
+    )
     for p in (tmp_path / "ix").rglob("*"):
         if not p.is_file() or p.name == "CURRENT":
             continue
