@@ -42,7 +42,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(engine=None, concurrency: int | None = None, queue_size: int | None = None) -> tuple[str, object]:
+def start_server(
+    engine=None, concurrency: int | None = None, queue_size: int | None = None
+) -> tuple[str, object]:
     from chatbot import ui
     from chatbot.config import settings_from
     from chatbot.engine import Engine

@@ -48,8 +48,14 @@ def run(qs, searcher, weights):
             s = searcher.score(q.question, vecs[q.id])
             f = fuse(s.lexical, s.dense, w, s.known if KNOWN else 1.0)
             order = np.argsort(-f, kind="stable")[:10]
-            ps = [dict(rank=i + 1, note=searcher.chunks[int(s.rows[j])].note,
-                       text=searcher.chunks[int(s.rows[j])].text) for i, j in enumerate(order)]
+            ps = [
+                dict(
+                    rank=i + 1,
+                    note=searcher.chunks[int(s.rows[j])].note,
+                    text=searcher.chunks[int(s.rows[j])].text,
+                )
+                for i, j in enumerate(order)
+            ]
             ranks.append(first_relevant_rank(ps, q))
         rows[w] = ranks
     return rows
@@ -82,4 +88,7 @@ if __name__ == "__main__":
             for q, r in zip(qs, ranks):
                 kinds.setdefault(q.kind, []).append(r)
             per = " ".join(f"{k}:{metrics(v).hit5:.2f}" for k, v in kinds.items())
-            print(f"{size}/{ov} chunks={rep.chunks} w={w:.2f} {metrics(ranks).row()}  hit5 {per}", flush=True)
+            print(
+                f"{size}/{ov} chunks={rep.chunks} w={w:.2f} {metrics(ranks).row()}  hit5 {per}",
+                flush=True,
+            )

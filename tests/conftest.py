@@ -32,14 +32,21 @@ class FakeEmbedder:
         v = np.zeros(self.dim, np.float32)
         t = re.sub(r"\s+", "", text.lower())
         for i in range(max(1, len(t) - 1)):
-            h = int.from_bytes(hashlib.blake2b(t[i : i + 2].encode("utf-8", "replace"), digest_size=4).digest(), "little")
+            h = int.from_bytes(
+                hashlib.blake2b(t[i : i + 2].encode("utf-8", "replace"), digest_size=4).digest(),
+                "little",
+            )
             v[h % self.dim] += 1.0
         n = np.linalg.norm(v)
         return v / n if n else v + 1.0 / np.sqrt(self.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         self.calls += len(texts)
-        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+        return (
+            np.stack([self._vec(t) for t in texts])
+            if texts
+            else np.zeros((0, self.dim), np.float32)
+        )
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._vec(text)
