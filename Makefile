@@ -48,6 +48,7 @@ test-fast: install
 
 bench: install
 	$(PY) scripts/bench.py
+	$(PY) scripts/load_test.py --clients 50 --questions 20 --busy --json bench/load.json
 
 lint: install
 	$(VENV)/bin/ruff check chatbot index tests scripts
