@@ -21,8 +21,11 @@ DEFAULT_SOURCE = ROOT.parent / "shared" / "eval" / "cmrc2018-trial.json"
 DEFAULT_OUT = ROOT / "build" / "cmrc"
 
 
-def export(source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT) -> tuple[Path, Path]:
-    data = json.loads(Path(source).read_text("utf-8"))["data"]
+def export(
+    source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT, limit: int | None = None
+) -> tuple[Path, Path]:
+    """Write the notes and questions; `limit` keeps only the first articles (quick runs)."""
+    data = json.loads(Path(source).read_text("utf-8"))["data"][:limit]
     notes = out / "notes"
     notes.mkdir(parents=True, exist_ok=True)
     rows = []
