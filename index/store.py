@@ -333,8 +333,3 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def vectors_of(loaded: LoadedIndex) -> np.ndarray:
-    """All stored vectors (exact index only); used by tests and benchmarks."""
-    return loaded.faiss_index.reconstruct_n(0, loaded.faiss_index.ntotal)
