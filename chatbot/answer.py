@@ -121,19 +121,6 @@ def word_coverage(query_terms: list[str], text: str, idf: dict[str, float]) -> f
     return got / total if total else 0.0
 
 
-def asks_number(question: str) -> bool:
-    """Does the question ask for a quantity, a duration or a date?
-
-    >>> asks_number("GPT-4有多少个参数？"), asks_number("What is MaaS?")
-    (True, False)
-    """
-    return bool(
-        _ASKS_DURATION.search(question)
-        or _ASKS_DATE.search(question)
-        or _ASKS_COUNT.search(question)
-    )
-
-
 def has_answer_type(question: str, text: str) -> bool:
     """Does `text` hold a value of the type the question asks for (if any)?
 
