@@ -1,7 +1,7 @@
 """Lexical side of retrieval: jieba tokens scored with BM25 (bm25s).
 
 Tokens are jieba's search-mode words (long words and their parts, so "数字人平台"
-also matches "数字人"), lower-cased, with punctuation and a short list of
+also matches "数字"), lower-cased, with punctuation and a short list of
 question words and particles removed; runs of Latin letters and digits stay
 whole ("gpt-4" → "gpt", "4"). Leaves out: synonyms, and English stemming.
 """
@@ -49,7 +49,7 @@ def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens without stopwords or punctuation.
 
     >>> tokenize("百度的数字人平台叫什么名字？")
-    ['百度', '数字', '数字人', '平台', '名字']
+    ['百度', '数字', '人', '平台']
     """
     jieba = _jieba()
     out = []
