@@ -18,12 +18,10 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
-import re  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-import unicodedata  # noqa: E402
 import uuid  # noqa: E402
 import warnings  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
@@ -36,6 +34,7 @@ from .answer import to_dict  # noqa: E402
 from .config import MAX_QUESTION_CHARS, Settings  # noqa: E402
 from .engine import Engine, QuestionError, clean_question  # noqa: E402
 from .exposure import ServeRefused, check_serving  # noqa: E402
+from .uploads import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, add_notes  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +47,6 @@ EXAMPLES = [
     "How long does Magic3D take to generate a 3D model?",
     "What is UGC?",
 ]
-UPLOAD_SUFFIXES = (".md", ".markdown", ".txt")
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_TURNS = 40  # kept in the browser; older turns are dropped
 CONCURRENCY = 4  # answers computed at once; the embedder is serialised anyway
 # Waiting requests beyond this get Gradio's "busy, try again"; 50 tabs asking at once fit.
@@ -79,53 +76,7 @@ MONO_FONTS = [
 ]
 
 
-class UploadError(ValueError):
-    """An upload that is refused (type, size, name); says why."""
-
-
 # --- plain functions (tested without a server) --------------------------------
-
-
-def safe_name(name: str) -> str:
-    """A safe base name for an uploaded note; raises UploadError for other types.
-
-    >>> safe_name("../../evil.md")
-    'evil.md'
-    >>> safe_name("C:\\\\notes\\\\读书 笔记.MD")
-    '读书_笔记.md'
-    """
-    base = re.split(r"[\\/]", unicodedata.normalize("NFC", str(name)))[-1]
-    stem, dot, suffix = base.rpartition(".")
-    suffix = f".{suffix.lower()}" if dot else ""
-    if suffix not in UPLOAD_SUFFIXES:
-        raise UploadError(f"{base or name!r}: only {', '.join(UPLOAD_SUFFIXES)} notes can be added")
-    stem = re.sub(r"[^\w\-.]+", "_", stem).strip("._")[:100] or "note"
-    return stem + suffix
-
-
-def save_upload(src: str | os.PathLike, name: str, upload_dir: str | os.PathLike) -> Path:
-    """Copy an uploaded file into `upload_dir` under a safe name; returns the new path.
-
-    Refuses other types, files over MAX_UPLOAD_BYTES and binary files. The
-    result is always directly inside `upload_dir`; the same name replaces the
-    earlier upload (re-uploading an edited note updates it).
-    """
-    target_name = safe_name(name)
-    size = os.path.getsize(src)
-    if size > MAX_UPLOAD_BYTES:
-        raise UploadError(f"{target_name}: {size / 2**20:.1f} MB, larger than the 5 MB limit")
-    data = Path(src).read_bytes()
-    if b"\x00" in data[:8192]:
-        raise UploadError(f"{target_name}: not a text file")
-    folder = Path(upload_dir).resolve()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / target_name
-    if target.parent != folder:  # pragma: no cover - safe_name leaves no separators
-        raise UploadError(f"{name!r}: not a plain file name")
-    tmp = folder / f".{target_name}.{uuid.uuid4().hex}.part"
-    tmp.write_bytes(data)
-    os.replace(tmp, target)  # atomic: the indexer never reads half a note
-    return target
 
 
 def write_export(turns: list[dict], lang: str, folder: Path) -> str | None:
@@ -211,26 +162,6 @@ def respond(
         gr.skip(),
         write_export(turns, lang, export_dir),
     )
-
-
-def add_notes(
-    engine: Engine, files: list | None, lock: threading.Lock
-) -> tuple[list[str], list[str]]:
-    """Save uploaded notes and re-index; returns (added names, refusals)."""
-    added, refused = [], []
-    with lock:  # one re-index at a time: each writes a whole index generation
-        for f in files or []:
-            path = getattr(f, "name", f)  # a path string, or a tempfile wrapper
-            try:
-                added.append(
-                    save_upload(path, Path(str(path)).name, engine.settings.upload_dir).name
-                )
-            except (UploadError, OSError) as exc:
-                refused.append(str(exc))
-        if added:
-            report = engine.reindex()
-            refused += [e for e in report.errors if any(a in e for a in added)]
-    return added, refused
 
 
 # --- the app ------------------------------------------------------------------

@@ -14,6 +14,7 @@ MODULES = [
     "index.lexical",
     "index.search",
     "chatbot.answer",
+    "chatbot.uploads",
     "chatbot.engine",
     "chatbot.evaluate",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client, handle_file
 
-from chatbot import ui
+from chatbot import ui, uploads
 from chatbot.config import Settings
 from chatbot.engine import Engine
 
@@ -47,35 +47,35 @@ def test_names_are_sanitised_into_the_upload_dir(tmp_path):
     src = note_file(tmp_path, "x.md")
     before = files_under(tmp_path)
     for hostile in ("../../evil.md", "/etc/evil.md", "..\\..\\evil.md", "sub/../../evil.md"):
-        assert ui.save_upload(src, hostile, up) == up.resolve() / "evil.md"
+        assert uploads.save_upload(src, hostile, up) == up.resolve() / "evil.md"
     assert files_under(tmp_path) - before == {up / "evil.md"}
-    assert ui.safe_name("读书 笔记<1>.MARKDOWN") == "读书_笔记_1.markdown"
-    assert ui.safe_name("...md.txt") == "md.txt"
-    assert ui.safe_name("..md") == "note.md"
+    assert uploads.safe_name("读书 笔记<1>.MARKDOWN") == "读书_笔记_1.markdown"
+    assert uploads.safe_name("...md.txt") == "md.txt"
+    assert uploads.safe_name("..md") == "note.md"
 
 
 @pytest.mark.parametrize("name", ["evil.exe", "page.html", "notes.md.py", "README", "a.pdf"])
 def test_other_types_are_refused(tmp_path, name):
-    with pytest.raises(ui.UploadError, match="only .md"):
-        ui.save_upload(note_file(tmp_path, "x.md"), name, tmp_path / "uploads")
+    with pytest.raises(uploads.UploadError, match="only .md"):
+        uploads.save_upload(note_file(tmp_path, "x.md"), name, tmp_path / "uploads")
     assert not (tmp_path / "uploads").exists()
 
 
 def test_too_large_and_binary_are_refused(tmp_path):
     big = tmp_path / "big.md"
     with big.open("wb") as f:
-        f.truncate(ui.MAX_UPLOAD_BYTES + 1)
-    with pytest.raises(ui.UploadError, match="5 MB"):
-        ui.save_upload(big, "big.md", tmp_path / "uploads")
+        f.truncate(uploads.MAX_UPLOAD_BYTES + 1)
+    with pytest.raises(uploads.UploadError, match="5 MB"):
+        uploads.save_upload(big, "big.md", tmp_path / "uploads")
     binary = tmp_path / "bin.md"
     binary.write_bytes(b"\x7fELF\x00\x00\x01")
-    with pytest.raises(ui.UploadError, match="not a text file"):
-        ui.save_upload(binary, "bin.md", tmp_path / "uploads")
+    with pytest.raises(uploads.UploadError, match="not a text file"):
+        uploads.save_upload(binary, "bin.md", tmp_path / "uploads")
 
 
 def test_uploaded_note_is_answerable_without_restart(engine, tmp_path):
     upload_dir = engine.settings.upload_dir
-    added, refused = ui.add_notes(
+    added, refused = uploads.add_notes(
         engine,
         [str(note_file(tmp_path, "咖啡.md")), str(note_file(tmp_path, "x.exe"))],
         threading.Lock(),
