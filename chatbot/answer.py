@@ -74,6 +74,11 @@ class Answer:
     language: str  # "zh" | "en"
     query: str = ""  # what was searched (the question, or with the conversation)
     features: dict = field(default_factory=dict, compare=False)
+    # The words before the quotes ("根据笔记：", or the whole reply to a greeting);
+    # `text` is `lead` followed by the quotes with their markers.
+    lead: str = ""
+    kind: str = "answer"  # "answer" | "greeting" (a reply about notechat itself, no quote)
+    suggestions: tuple[str, ...] = ()  # example questions offered with the reply
 
 
 def language_of(text: str) -> str:
@@ -222,8 +227,8 @@ def verified_citations(
     return out
 
 
-def compose(citations: list[Citation], confidence: str, language: str) -> str:
-    """The answer text: quotes with markers, connecting words in the question's language."""
+def lead_text(citations: list[Citation], confidence: str, language: str) -> str:
+    """The words before the quotes, in the question's language."""
     zh = language == "zh"
     if confidence == "none" or not citations:
         return (
@@ -231,17 +236,23 @@ def compose(citations: list[Citation], confidence: str, language: str) -> str:
             if zh
             else "The notes do not seem to say anything about this."
         )
-    if zh:
-        quotes = "".join(f"“{c.quote}”[{c.n}]" for c in citations)
-        lead = "笔记中似乎没有直接答案。最接近的内容是：" if confidence == "low" else "根据笔记："
-    else:
-        quotes = " ".join(f"“{c.quote}” [{c.n}]" for c in citations)
-        lead = (
-            "The note does not seem to say this. The closest passages say: "
-            if confidence == "low"
-            else "According to the note: "
+    if confidence == "low":
+        return (
+            "笔记中似乎没有直接答案。最接近的内容是："
+            if zh
+            else "The note does not seem to say this. The closest passages say: "
         )
-    return lead + quotes
+    return "根据笔记：" if zh else "According to the note: "
+
+
+def compose(citations: list[Citation], confidence: str, language: str) -> str:
+    """The answer as plain text: the lead, then quotes with markers."""
+    lead = lead_text(citations, confidence, language)
+    if confidence == "none" or not citations:
+        return lead
+    if language == "zh":
+        return lead + "".join(f"“{c.quote}”[{c.n}]" for c in citations)
+    return lead + " ".join(f"“{c.quote}” [{c.n}]" for c in citations)
 
 
 def to_dict(a: Answer, id: str | None = None) -> dict:
@@ -250,6 +261,9 @@ def to_dict(a: Answer, id: str | None = None) -> dict:
         "id": id,
         "question": a.question,
         "answer": a.text,
+        "lead": a.lead,
+        "kind": a.kind,
+        "suggestions": list(a.suggestions),
         "confidence": a.confidence,
         "citations": [
             {

@@ -32,6 +32,7 @@ from .answer import (
     choose_quotes,
     compose,
     language_of,
+    lead_text,
     verified_citations,
 )
 from .config import MAX_QUESTION_CHARS, Settings
@@ -193,7 +194,16 @@ class Engine:
         hits = searcher.search(query, k=max(k, 5), query_vector=qv)
         lang = language_of(question)
         if not hits:
-            return Answer(question, compose([], "none", lang), "none", (), (), lang, query)
+            return Answer(
+                question,
+                compose([], "none", lang),
+                "none",
+                (),
+                (),
+                lang,
+                query,
+                lead=lead_text([], "none", lang),
+            )
         quotes = choose_quotes(searcher, query, qv, hits, question)
         cross = language_of(hits[0].chunk.text) != lang
         type_ok = quotes.type_found
@@ -220,6 +230,7 @@ class Engine:
             language=lang,
             query=query,
             features=features,
+            lead=lead_text(cites, confidence, lang),
         )
 
 
