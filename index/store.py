@@ -205,7 +205,8 @@ def build_index(
     t0 = time.perf_counter()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    clean_temp(folder)
+    for place in (folder, folder / "cache"):  # what killed builds left half written
+        clean_temp(place)
     report = BuildReport()
     found = find_notes(sources)
     report.skipped = found.skipped
