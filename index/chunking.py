@@ -76,14 +76,28 @@ class Chunk:
     text: str
 
     @property
+    def head(self) -> str:
+        """The note's title and the heading path."""
+        if self.section in ("", self.title):
+            return self.title
+        return f"{self.title}{PATH_SEP}{self.section}"
+
+    @property
     def context(self) -> str:
         """What retrieval sees: title and heading path, then the text itself."""
-        head = (
-            self.title
-            if self.section in ("", self.title)
-            else f"{self.title}{PATH_SEP}{self.section}"
-        )
-        return f"{head}\n{self.text}"
+        return f"{self.head}\n{self.text}"
+
+    def in_context(self, quotable: str) -> str:
+        """How a sentence of this chunk is embedded: under the note's title and heading path.
+
+        A sentence that names its subject only by pronoun ("该银行的总部位于…")
+        then still says which bank it is about.
+        """
+        return f"{self.head}\n{quotable}"
+
+    def sentence_texts(self) -> list[str]:
+        """The embedded form of each of `quotables()`."""
+        return [self.in_context(q) for q in self.quotables()]
 
     @property
     def heading(self) -> str:

@@ -38,7 +38,7 @@ from .notes import NoteError, find_notes, parse_note
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: sentences embedded under their title and heading path
 _GEN = re.compile(r"^gen-(\d{6})$")
 
 
@@ -246,7 +246,7 @@ def build_index(
     before = len(cache)
     # Sentences and headings are embedded now so that answering a question
     # needs one embedding (the question's), not one per candidate sentence.
-    quotables = list(dict.fromkeys(q for c in chunks for q in c.quotables()))
+    quotables = list(dict.fromkeys(q for c in chunks for q in c.sentence_texts()))
     total = len(texts) + len(quotables)
 
     def step(n: int) -> None:
