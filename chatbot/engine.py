@@ -152,8 +152,8 @@ class Engine:
         report = build_index(
             sources, self.settings.index_dir, self.embedder, self.index_settings(), progress
         )
-        for err in report.errors:
-            self.say(err)
+        for msg in report.errors + report.warnings:
+            self.say(msg)
         return report
 
     def reindex(self, sources: Sequence[str] | None = None) -> BuildReport:

@@ -31,8 +31,9 @@ import numpy as np
 
 from . import dense
 from .atomic import atomic_write_bytes, atomic_write_text, clean_temp
+from .cache import EmbeddingCache, text_key
 from .chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, Chunk, chunk_note
-from .embed import Embedder, EmbeddingCache, text_key
+from .embed import Embedder
 from .lexical import tokenize
 from .notes import NoteError, find_notes, parse_note
 
@@ -86,7 +87,8 @@ class BuildReport:
     reused_notes: int = 0
     seconds: float = 0.0
     skipped: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # notes that could not be indexed
+    warnings: list[str] = field(default_factory=list)  # the index is complete, but…
 
 
 def _sha(data: bytes) -> str:
@@ -241,6 +243,8 @@ def build_index(
     report.notes, report.chunks = len(notes_meta), len(chunks)
 
     cache = EmbeddingCache(folder / "cache", settings.model_id, settings.dim)
+    if cache.problem:
+        report.warnings.append(cache.problem)
     texts = [c.context for c in chunks]
     done = [0]
     before = len(cache)
