@@ -1,7 +1,8 @@
 """The question-answering engine: an index kept up to date, and `ask`.
 
 `Engine.open` loads the index, or builds it when it is missing, and rebuilds
-it (saying why) when it is stale, damaged or made with another model.
+it from its own notes (saying why) when it is stale, damaged or made with
+another model; `index.recovery` decides which.
 `Engine.ask` cleans the question, folds in the conversation when the
 question leans on it, retrieves, quotes and judges confidence.
 """
@@ -17,7 +18,6 @@ from pathlib import Path
 
 from index import (
     BuildReport,
-    IndexProblem,
     IndexSettings,
     Searcher,
     build_index,
@@ -25,7 +25,7 @@ from index import (
     load_index,
 )
 from index.embed import Embedder
-from index.store import read_manifest
+from index.recovery import open_index, sources_of
 
 from .answer import (
     Answer,
@@ -126,24 +126,18 @@ class Engine:
         return IndexSettings(self.embedder.model_id, self.embedder.dim)
 
     def sources(self) -> list[str]:
-        try:
-            srcs = list(read_manifest(self.settings.index_dir).get("sources") or [])
-        except IndexProblem:
-            srcs = []
-        srcs = srcs or list(self.settings.notes)
+        # The index's own notes; the configured ones only where nothing was built.
+        srcs = sources_of(self.settings.index_dir, self.settings.notes)
         up = str(self.settings.upload_dir)
         if Path(up).is_dir() and up not in srcs:
             srcs.append(up)
         return srcs
 
     def open(self) -> Engine:
-        """Load the index, building or rebuilding it when needed."""
-        try:
-            loaded = load_index(self.settings.index_dir, self.index_settings())
-        except IndexProblem as exc:
-            self.say(f"{exc}; building the index now")
-            self.build(self.sources())
-            loaded = load_index(self.settings.index_dir, self.index_settings())
+        """Load the index, recovering or rebuilding it when needed (see index.recovery)."""
+        loaded = open_index(
+            self.settings.index_dir, self.index_settings(), self.build, self.sources, self.say
+        )
         with self._lock:
             self.searcher = Searcher(loaded, self.embedder)
         return self

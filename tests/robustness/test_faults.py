@@ -16,9 +16,9 @@ from index.store import current_generation
 from ..conftest import ROOT, SEED_NOTE
 
 # A build in a child process that stops dead at one chosen step. It wraps the
-# steps every build takes — each embedding batch, each rename that puts a
-# written file in place (os.replace: the cache, each file of the generation,
-# CURRENT), each removal of an old generation — and at the chosen one prints a
+# steps every build takes (each embedding batch; each rename that puts a
+# written file in place: the cache, sources.json, each file of the generation,
+# CURRENT; each removal of an old generation) and at the chosen one prints a
 # marker and blocks on stdin until the test kills it. No timing is involved,
 # so the kill lands at the same step on a fast or a slow machine.
 BUILDER = textwrap.dedent(
@@ -73,6 +73,7 @@ BUILDER = textwrap.dedent(
 KILL_POINTS = [
     ("embed #2", "old"),  # mid-embedding: nothing written yet
     ("renamed cache/emb.npz #1", "old"),  # new vectors saved, generation not begun
+    ("renamed sources.json #1", "old"),  # the list of notes recorded, generation not begun
     ("rename gen/chunks.json #1", "old"),  # first file of the generation, not in place
     ("renamed gen/dense.faiss #1", "old"),  # generation half written
     ("renamed gen/manifest.json #1", "old"),  # generation complete but not live
