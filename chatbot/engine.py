@@ -142,9 +142,19 @@ class Engine:
             self.searcher = Searcher(loaded, self.embedder)
         return self
 
-    def build(self, sources: Sequence[str], progress=None) -> BuildReport:
+    def build(self, sources: Sequence[str], progress=None, wait: bool = False) -> BuildReport:
+        """Build the index of `sources`.
+
+        Another build of the same folder raises IndexBusy, or with `wait` is
+        waited for: an upload must not be lost to an `index` that is running.
+        """
         report = build_index(
-            sources, self.settings.index_dir, self.embedder, self.index_settings(), progress
+            sources,
+            self.settings.index_dir,
+            self.embedder,
+            self.index_settings(),
+            progress,
+            wait=self.say if wait else None,
         )
         for msg in report.errors + report.warnings:
             self.say(msg)
@@ -152,7 +162,7 @@ class Engine:
 
     def reindex(self, sources: Sequence[str] | None = None) -> BuildReport:
         """Re-index (only changed text is embedded) and swap the live searcher."""
-        report = self.build(list(sources) if sources else self.sources())
+        report = self.build(list(sources) if sources else self.sources(), wait=True)
         loaded = load_index(self.settings.index_dir, self.index_settings())
         with self._lock:
             self.searcher = Searcher(loaded, self.embedder)

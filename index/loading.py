@@ -21,7 +21,7 @@ from . import dense
 from .chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, Chunk
 from .errors import IndexCorrupt, IndexMissing, IndexStale
 from .generations import CURRENT, MANIFEST, current_generation, has_index, open_sealed
-from .notes import parse_note
+from .notes import NoteError, parse_note
 
 FORMAT_VERSION = 2
 FILES = {"chunks.json", "dense.faiss", "sentences.npz"}
@@ -45,6 +45,7 @@ class LoadedIndex:
     faiss_index: object
     notes: dict[str, str]  # note path → full text, for verbatim checks
     sentences: dict[str, np.ndarray] = field(default_factory=dict)  # text hash → vector
+    stale: list[str] = field(default_factory=list)  # notes changed or gone since the build
 
 
 def sha256(data: bytes) -> str:
@@ -88,28 +89,62 @@ def check_settings(manifest: dict, settings: IndexSettings) -> None:
         raise IndexStale("index built with other settings: " + ", ".join(diff))
 
 
-def load_index(folder: str | os.PathLike, settings: IndexSettings | None = None) -> LoadedIndex:
-    """Load and verify the live generation; raises IndexMissing/Corrupt/Stale."""
+def load_index(
+    folder: str | os.PathLike, settings: IndexSettings | None = None, *, stale_ok: bool = False
+) -> LoadedIndex:
+    """Load and verify the live generation; raises IndexMissing/Corrupt/Stale.
+
+    `stale_ok`: notes that changed or went since the build do not raise;
+    they are listed in `LoadedIndex.stale` and only the chunks still word for
+    word in the notes as they are now are kept (see `load_generation`).
+    """
     folder = Path(folder)
-    return load_generation(folder, live_generation(folder), settings)
+    return load_generation(folder, live_generation(folder), settings, stale_ok=stale_ok)
 
 
-def load_generation(folder: Path, gen: Path, settings: IndexSettings | None = None) -> LoadedIndex:
+def load_generation(
+    folder: Path, gen: Path, settings: IndexSettings | None = None, *, stale_ok: bool = False
+) -> LoadedIndex:
     """Load and verify one generation folder of `folder`."""
     manifest = read_generation_manifest(gen)
     if settings is not None:
         check_settings(manifest, settings)
     chunks, terms, faiss_index, sentences = _read_files(gen, manifest)
-    notes = {}
+    notes: dict[str, str] = {}
+    stale: list[str] = []
     for entry in manifest.get("notes", []):
+        path = entry["path"]
         try:
-            data = Path(entry["path"]).read_bytes()
+            data = Path(path).read_bytes()
         except OSError:
-            raise IndexStale(f"note {entry['path']} is gone since the index was built") from None
-        if sha256(data) != entry["sha256"]:
-            raise IndexStale(f"note {entry['path']} changed since the index was built")
-        notes[entry["path"]] = parse_note(data, entry["path"]).text
-    return LoadedIndex(folder, manifest, chunks, terms, faiss_index, notes, sentences)
+            stale.append(f"note {path} is gone since the index was built")
+        else:
+            if sha256(data) != entry["sha256"]:
+                stale.append(f"note {path} changed since the index was built")
+            try:
+                notes[path] = parse_note(data, path).text
+            except NoteError:
+                stale.append(f"note {path} cannot be read any more")
+        if stale and not stale_ok:
+            raise IndexStale(stale[0])
+    if stale:
+        chunks, terms, faiss_index = _verbatim_only(chunks, terms, faiss_index, notes)
+    return LoadedIndex(folder, manifest, chunks, terms, faiss_index, notes, sentences, stale)
+
+
+def _verbatim_only(chunks: list[Chunk], terms: list[list[str]], faiss_index, notes: dict):
+    """The chunks still word for word at their offsets in the notes as they are now.
+
+    A stale index served as it is would quote text the note no longer has;
+    the rest of it still answers. FAISS rows follow the kept chunks.
+    """
+    keep = [i for i, c in enumerate(chunks) if notes.get(c.note, "")[c.start : c.end] == c.text]
+    vecs = (
+        faiss_index.reconstruct_n(0, faiss_index.ntotal)
+        if faiss_index.ntotal
+        else np.zeros((0, faiss_index.d), np.float32)
+    )
+    return [chunks[i] for i in keep], [terms[i] for i in keep], dense.build_dense(vecs[keep])
 
 
 def verify_generation(gen: Path) -> dict:

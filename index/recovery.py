@@ -4,8 +4,12 @@ What `open_index` does, by the state of the folder:
 
 - whole and up to date: loads it;
 - nothing ever built there: builds it from the default notes;
-- built another way (model, chunking) or its notes changed: rebuilds it from
-  its own recorded notes;
+- built another way (model, chunking): rebuilds it from its own recorded
+  notes (the model at hand cannot search it);
+- its notes changed or went: updates it from its own recorded notes; if that
+  cannot be done (a read-only folder, another build holding the lock, a full
+  disk), answers from the old index with a warning, leaving out the
+  passages that are no longer word for word in the notes;
 - `CURRENT` or the live generation damaged: goes back to the newest generation
   whose files all verify (and points `CURRENT` at it again); if there is
   none, rebuilds from its own recorded notes (`sources.json`, kept outside
@@ -20,7 +24,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import IndexCorrupt, IndexLost, IndexMissing, IndexStale
+from .errors import IndexBusy, IndexCorrupt, IndexLost, IndexMissing, IndexProblem, IndexStale
 from .generations import (
     current_generation,
     generations,
@@ -36,6 +40,7 @@ from .loading import (
     read_generation_manifest,
     verify_generation,
 )
+from .lock import build_lock
 
 
 def recorded_sources(folder: str | os.PathLike) -> list[str] | None:
@@ -87,11 +92,19 @@ def recover_generation(folder: Path, say: Callable[[str], None]) -> Path | None:
         except IndexCorrupt:
             continue
         try:
-            switch_current(folder, gen.name)
-        except OSError as exc:  # a read-only folder: use it all the same
-            say(f"could not point {folder / 'CURRENT'} at {gen.name} again ({exc.strerror})")
+            with build_lock(folder):  # a build running now will write CURRENT itself
+                switch_current(folder, gen.name)
+        except (OSError, IndexBusy) as exc:  # read-only or busy: use it all the same
+            say(f"could not point {folder / 'CURRENT'} at {gen.name} again: {describe(exc)}")
         return gen
     return None
+
+
+def describe(exc: BaseException) -> str:
+    """One line for why a build could not run (OSError's str() hides its file in quotes)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
 
 
 def open_index(
@@ -108,27 +121,55 @@ def open_index(
     """
     folder = Path(folder)
     try:
-        return load_index(folder, settings)
+        loaded = load_index(folder, settings, stale_ok=True)
     except IndexMissing:
         srcs = sources()
         say(f"no index in {folder} yet; building it from {', '.join(srcs)}")
-    except IndexStale as exc:
-        srcs = sources()
-        say(f"{exc}; building the index now")
+        return _build_and_load(folder, settings, build, srcs)
+    except IndexStale as exc:  # built another way: this model cannot search it
+        return _rebuild(folder, settings, build, sources, say, exc)
     except IndexCorrupt as exc:
         gen = recover_generation(folder, say)
-        if gen is not None:
-            say(f"{exc}; recovered the index from its last complete generation, {gen.name}")
-            try:
-                return load_generation(folder, gen, settings)
-            except IndexStale as stale:
-                srcs = sources()
-                say(f"{stale}; building the index now")
-        else:
+        if gen is None:
             try:
                 srcs = sources()
             except IndexLost as lost:
                 raise IndexLost(f"{exc}; {lost}") from None
             say(f"{exc}; rebuilding the index from its own list of notes: {', '.join(srcs)}")
+            return _build_and_load(folder, settings, build, srcs)
+        say(f"{exc}; recovered the index from its last complete generation, {gen.name}")
+        try:
+            loaded = load_generation(folder, gen, settings, stale_ok=True)
+        except IndexStale as stale:
+            return _rebuild(folder, settings, build, sources, say, stale)
+    if loaded.stale:
+        return _refresh(folder, settings, build, sources, say, loaded)
+    return loaded
+
+
+def _build_and_load(folder, settings, build, srcs: list[str]) -> LoadedIndex:
     build(srcs)
     return load_index(folder, settings)
+
+
+def _rebuild(folder, settings, build, sources, say, why: IndexStale) -> LoadedIndex:
+    """An index made another way must be rebuilt: this model cannot search it."""
+    say(f"{why}; building the index now")
+    try:
+        return _build_and_load(folder, settings, build, sources())
+    except OSError as exc:
+        raise IndexStale(f"{why}; could not rebuild it: {describe(exc)}") from None
+
+
+def _refresh(folder, settings, build, sources, say, loaded: LoadedIndex) -> LoadedIndex:
+    """Notes changed since the build: update the index, or answer from the old one."""
+    more = f" (and {len(loaded.stale) - 1} more)" if len(loaded.stale) > 1 else ""
+    say(f"{loaded.stale[0]}{more}; updating the index now")
+    try:
+        return _build_and_load(folder, settings, build, sources())
+    except (OSError, IndexProblem) as exc:  # read-only, another build, disk full, notes gone
+        say(
+            f"notes changed since the index was built; could not update it: {describe(exc)}; "
+            "answering from the old index (passages that changed are left out)"
+        )
+        return loaded

@@ -46,6 +46,7 @@ from .loading import (  # noqa: F401 - re-exported
     sha256,
     vectors_bytes,
 )
+from .lock import build_lock
 from .notes import NoteError, find_notes, parse_note
 
 log = logging.getLogger(__name__)
@@ -91,12 +92,28 @@ def build_index(
     embedder: Embedder,
     settings: IndexSettings,
     progress: Callable[[str, int, int], None] | None = None,
+    *,
+    wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """(Re)build the index of every note under `sources` into `folder`."""
-    t0 = time.perf_counter()
-    sources = [os.fspath(s) for s in sources]
+    """(Re)build the index of every note under `sources` into `folder`.
+
+    One build at a time per folder (index.lock): when another holds it this
+    raises IndexBusy, or with `wait` given, says so through it and waits.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    with build_lock(folder, wait):
+        return _build([os.fspath(s) for s in sources], folder, embedder, settings, progress)
+
+
+def _build(
+    sources: list[str],
+    folder: Path,
+    embedder: Embedder,
+    settings: IndexSettings,
+    progress: Callable[[str, int, int], None] | None,
+) -> BuildReport:
+    t0 = time.perf_counter()
     for place in (folder, folder / "cache"):  # what killed builds left half written
         clean_temp(place)
     report = BuildReport()
