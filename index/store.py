@@ -102,8 +102,13 @@ def build_index(
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    with build_lock(folder, wait):
-        return _build([os.fspath(s) for s in sources], folder, embedder, settings, progress)
+    try:
+        with build_lock(folder, wait):
+            return _build([os.fspath(s) for s in sources], folder, embedder, settings, progress)
+    except OSError as exc:
+        if not exc.filename:  # e.g. a full disk: say where
+            exc.filename = str(folder)
+        raise
 
 
 def _build(
@@ -199,7 +204,13 @@ def _build(
     # Recorded outside the generation: if a generation is damaged, the index
     # can still be rebuilt from the notes it was made of, and from no others.
     write_sources(folder, manifest["sources"])
-    commit_generation(folder, blobs, manifest)
-    cache.save(keep={text_key(t) for t in texts + quotables})
+    # From here on the new index is live: what fails is a warning, not an error.
+    report.warnings.extend(commit_generation(folder, blobs, manifest))
+    try:
+        cache.save(keep={text_key(t) for t in texts + quotables})
+    except OSError as exc:
+        report.warnings.append(
+            f"{exc.filename or cache.path}: could not prune the embedding cache ({exc.strerror})"
+        )
     report.seconds = time.perf_counter() - t0
     return report

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 
 import pytest
 
+from chatbot import cli
 from index import IndexCorrupt, IndexSettings, IndexStale, build_index, load_index
 from index.store import current_generation
 
@@ -103,6 +105,7 @@ def test_disk_full_during_save_leaves_the_old_index(tmp_path, fake_embedder):
         with pytest.raises(OSError) as err:
             build_index([notes], ix, fake_embedder, settings)
         assert err.value.errno == 28  # ENOSPC
+        assert str(ix) in err.value.filename  # the message names the index
         (notes / "big.md").unlink()
         assert load_index(ix).chunks == before  # the old index, intact and current
         assert not list(ix.glob(".tmp-*"))
@@ -122,19 +125,72 @@ def test_truncated_current_pointer_is_missing_not_broken(tmp_path, fake_embedder
     assert current_generation(ix) is None
 
 
-def test_cli_reports_disk_errors_in_one_line(
+def test_cli_reports_disk_errors_in_one_line_naming_the_index(
     tmp_path, monkeypatch, capsys, fake_embedder, notes_dir
 ):
-    import errno
-
-    from chatbot import cli
-
     monkeypatch.setattr("chatbot.engine.load_embedder", lambda name: fake_embedder)
+    ix = tmp_path / "ix"
+    argv = ["index", str(notes_dir), "--index-dir", str(ix)]
+    assert cli.main(argv) == 0
+    gen = current_generation(ix)
+    (notes_dir / "new.md").write_text("# 新\n\n新的一段。\n", "utf-8")
 
-    def full(*a, **k):
-        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "ix"))
+    def full(*a, **k):  # as the kernel says it: no file name attached
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("index.atomic.os.fsync", full)
-    code = cli.main(["index", str(notes_dir), "--index-dir", str(tmp_path / "ix")])
+    capsys.readouterr()
+    code = cli.main(argv)
     err = capsys.readouterr().err
-    assert code == 1 and "No space left on device" in err and "Traceback" not in err
+    said = [line for line in err.splitlines() if "notechat:" in line]
+    assert code == 1 and "Traceback" not in err and len(said) == 1
+    assert said[0].startswith(f"notechat: {ix}/") and said[0].endswith("No space left on device")
+    assert current_generation(ix) == gen  # the old index, still live
+
+
+@pytest.mark.parametrize("step", ["cache save", "folder sync", "old generation removal"])
+def test_a_failure_after_the_commit_is_a_warning_not_an_error(
+    tmp_path, monkeypatch, capsys, fake_embedder, notes_dir, step
+):
+    """Once CURRENT names the new generation the index is built: exit 0, with a warning."""
+    from index import generations
+    from index.cache import EmbeddingCache
+
+    monkeypatch.setattr("chatbot.engine.load_embedder", lambda name: fake_embedder)
+    ix = tmp_path / "ix"
+    argv = ["index", str(notes_dir), "--index-dir", str(ix)]
+    assert cli.main(argv) == 0
+    (notes_dir / "new.md").write_text("# 新\n\n新的一段，讲量子计算。\n", "utf-8")
+    enospc = OSError(errno.ENOSPC, "No space left on device")
+    if step == "cache save":
+        real_save = EmbeddingCache.save
+
+        def save(self, keep=None):
+            if keep is not None:  # the pruning save, after the commit
+                raise enospc
+            real_save(self, keep)
+
+        monkeypatch.setattr(EmbeddingCache, "save", save)
+    elif step == "folder sync":
+        real_sync = generations.fsync_dir
+
+        def sync(path):
+            if path == ix:
+                raise enospc
+            real_sync(path)
+
+        monkeypatch.setattr(generations, "fsync_dir", sync)
+    else:
+        monkeypatch.setattr(
+            generations,
+            "remove_generation",
+            lambda gen: (_ for _ in ()).throw(
+                PermissionError(errno.EACCES, "Permission denied", str(gen))
+            ),
+        )
+    capsys.readouterr()
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "indexed 2 note(s)" in out and "Traceback" not in err and err.strip()
+    assert len(load_index(ix).manifest["notes"]) == 2  # the new index is live
