@@ -65,9 +65,23 @@ def live_generation(folder: Path) -> Path:
 
 def read_generation_manifest(gen: Path) -> dict:
     try:
-        return open_sealed((gen / MANIFEST).read_bytes())
+        manifest = open_sealed((gen / MANIFEST).read_bytes())
+        _check_shape(manifest)
     except (OSError, ValueError) as exc:
         raise IndexCorrupt(f"{gen / MANIFEST}: unreadable ({exc})") from None
+    return manifest
+
+
+def _check_shape(manifest: dict) -> None:
+    """The fields loading relies on, so a hand-edited manifest is 'damaged', not a KeyError."""
+    notes, files = manifest.get("notes", []), manifest.get("files", {})
+    if not isinstance(notes, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("path"), str) and isinstance(e.get("sha256"), str)
+        for e in notes
+    ):
+        raise ValueError('"notes" is not a list of {"path", "sha256"}')
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise ValueError('"files" is not a map of file names to sha256')
 
 
 def read_manifest(folder: str | os.PathLike) -> dict:

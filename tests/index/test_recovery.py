@@ -3,6 +3,7 @@ own notes, or refused, and never rebuilt from the default notes."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -134,3 +135,28 @@ def test_a_build_that_finds_no_note_leaves_the_index(tmp_path, notes_dir, fake_e
             _build(where, ix, fake_embedder)
     assert current_generation(ix) == before and generations(ix) == [before]
     assert load_index(ix).chunks and read_sources(ix) == [str(notes_dir)]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda m: m["notes"][0].pop("path"),
+        lambda m: m.update(notes={"a": 1}),
+        lambda m: m.update(files=["chunks.json"]),
+        lambda m: m["notes"][0].update(sha256=None),
+    ],
+)
+def test_a_hand_edited_manifest_is_damaged_not_a_crash(
+    tmp_path, notes_dir, fake_embedder, other_notes, edit
+):
+    ix = tmp_path / "ix"
+    _build(notes_dir, ix, fake_embedder)
+    path = current_generation(ix) / "manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    manifest.pop("checksum")  # as a manifest written before checksums existed
+    edit(manifest)
+    path.write_text(json.dumps(manifest), "utf-8")
+    said = []
+    engine = _engine(ix, fake_embedder, said, other_notes).open()
+    assert "own list of notes" in said[-1]
+    assert {c.note for c in engine.searcher.chunks} == {str(notes_dir / "aigc.md")}

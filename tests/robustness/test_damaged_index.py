@@ -10,12 +10,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
 import sys
 
 import pytest
 
 from chatbot import cli
+from index import IndexSettings, build_index
 from index.generations import SOURCES, current_generation
+
+from ..conftest import ROOT
 
 QUESTION = "独角兽咖啡馆的招牌饮品是什么？"
 USER_NOTES = {
@@ -144,3 +148,36 @@ def test_index_of_a_missing_folder_leaves_the_index_as_it_was(user, tmp_path):
     assert current_generation(ix) == gen
     code, out, _ = run("ask", "--json", QUESTION)
     assert code == 0 and _answers_from(notes, out) == {str(notes)}
+
+
+@pytest.mark.slow
+def test_serve_refuses_a_damaged_index_whose_list_is_lost(tmp_path, fake_embedder):
+    """The real `serve` in a subprocess: exit 2 and what to do, not a server of other notes."""
+    notes = tmp_path / "mine"
+    notes.mkdir()
+    (notes / "cafe.md").write_text(USER_NOTES["cafe.md"], "utf-8")
+    ix = tmp_path / "ix"
+    build_index([notes], ix, fake_embedder, IndexSettings(fake_embedder.model_id, 64))
+    (current_generation(ix) / "manifest.json").write_bytes(b"")
+    (ix / SOURCES).unlink()
+    env = dict(os.environ, HF_HUB_OFFLINE="1", NOTECHAT_UPLOAD_DIR=str(tmp_path / "up"))
+    env.pop("NOTECHAT_NOTES", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chatbot", "serve", "--index-dir", str(ix), "--port", "0"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready = proc.stdout.readline()  # "" once it exits; a line if it started serving
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        code = proc.wait()
+        err = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert not ready and code == 2, err
+    assert "python -m chatbot index PATH... --index-dir" in err and "Traceback" not in err
