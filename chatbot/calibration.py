@@ -10,7 +10,7 @@ scikit-learn on the shared question sets (train/validation split by article):
   language, where that language's validation questions showed at least 95 %
   of answers right; below `floor` the notes are taken to be silent (`none`).
 
-Coefficients are stored as JSON (never pickle) under chatbot/calibration/,
+Coefficients are stored as plain JSON under chatbot/calibration/,
 keyed by the embedding model's id, since cosines mean different things for
 different models. A model without a file gets a plain hand-weighted ranker
 and never `high` — said once in the log.

@@ -100,9 +100,11 @@ def cmd_index(args) -> int:
 
     t0 = time.perf_counter()
     engine.embedder  # load the model before the clock of the build
-    report = engine.build(list(settings.notes), progress)
-    if bar is not None:
-        bar.close()
+    try:
+        report = engine.build(list(settings.notes), progress)
+    finally:  # an error message must not land on the progress bar's line
+        if bar is not None:
+            bar.close()
     if not report.notes:
         raise UserError("no notes found in " + ", ".join(settings.notes))
     print(
@@ -266,7 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"notechat: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:  # disk full, permissions: the old index is still intact
-        print(f"notechat: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"notechat: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,7 +1,8 @@
 """The question-answering engine: an index kept up to date, and `ask`.
 
 `Engine.open` loads the index, or builds it when it is missing, and rebuilds
-it (saying why) when it is stale, damaged or made with another model.
+it from its own notes (saying why) when it is stale, damaged or made with
+another model; `index.recovery` decides which.
 `Engine.ask` cleans the question, folds in the conversation when the
 question leans on it, retrieves, quotes and judges confidence.
 """
@@ -18,7 +19,6 @@ import numpy as np
 
 from index import (
     BuildReport,
-    IndexProblem,
     IndexSettings,
     Searcher,
     build_index,
@@ -26,8 +26,8 @@ from index import (
     load_index,
 )
 from index.embed import Embedder
+from index.recovery import open_index, sources_of
 from index.search import Hit
-from index.store import read_manifest
 
 from . import calibration
 from .answer import Answer, compose, lead_text, pick, verified_citations
@@ -88,39 +88,43 @@ class Engine:
         return IndexSettings(self.embedder.model_id, self.embedder.dim)
 
     def sources(self) -> list[str]:
-        try:
-            srcs = list(read_manifest(self.settings.index_dir).get("sources") or [])
-        except IndexProblem:
-            srcs = []
-        srcs = srcs or list(self.settings.notes)
+        # The index's own notes; the configured ones only where nothing was built.
+        srcs = sources_of(self.settings.index_dir, self.settings.notes)
         up = str(self.settings.upload_dir)
         if Path(up).is_dir() and up not in srcs:
             srcs.append(up)
         return srcs
 
     def open(self) -> Engine:
-        """Load the index, building or rebuilding it when needed."""
-        try:
-            loaded = load_index(self.settings.index_dir, self.index_settings())
-        except IndexProblem as exc:
-            self.say(f"{exc}; building the index now")
-            self.build(self.sources())
-            loaded = load_index(self.settings.index_dir, self.index_settings())
+        """Load the index, recovering or rebuilding it when needed (see index.recovery)."""
+        loaded = open_index(
+            self.settings.index_dir, self.index_settings(), self.build, self.sources, self.say
+        )
         with self._lock:
             self.searcher = Searcher(loaded, self.embedder)
         return self
 
-    def build(self, sources: Sequence[str], progress=None) -> BuildReport:
+    def build(self, sources: Sequence[str], progress=None, wait: bool = False) -> BuildReport:
+        """Build the index of `sources`.
+
+        Another build of the same folder raises IndexBusy, or with `wait` is
+        waited for: an upload must not be lost to an `index` that is running.
+        """
         report = build_index(
-            sources, self.settings.index_dir, self.embedder, self.index_settings(), progress
+            sources,
+            self.settings.index_dir,
+            self.embedder,
+            self.index_settings(),
+            progress,
+            wait=self.say if wait else None,
         )
-        for err in report.errors:
-            self.say(err)
+        for msg in report.errors + report.warnings:
+            self.say(msg)
         return report
 
     def reindex(self, sources: Sequence[str] | None = None) -> BuildReport:
         """Re-index (only changed text is embedded) and swap the live searcher."""
-        report = self.build(list(sources) if sources else self.sources())
+        report = self.build(list(sources) if sources else self.sources(), wait=True)
         loaded = load_index(self.settings.index_dir, self.index_settings())
         with self._lock:
             self.searcher = Searcher(loaded, self.embedder)

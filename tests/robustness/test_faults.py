@@ -2,77 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import os
-import signal
 import subprocess
-import sys
-import textwrap
 
 import pytest
 
+from chatbot import cli
 from index import IndexCorrupt, IndexSettings, IndexStale, build_index, load_index
 from index.store import current_generation
 
-from ..conftest import ROOT, SEED_NOTE
-
-# A build in a child process that stops dead at one chosen step. It wraps the
-# steps every build takes — each embedding batch, each rename that puts a
-# written file in place (os.replace: the cache, each file of the generation,
-# CURRENT), each removal of an old generation — and at the chosen one prints a
-# marker and blocks on stdin until the test kills it. No timing is involved,
-# so the kill lands at the same step on a fast or a slow machine.
-BUILDER = textwrap.dedent(
-    """
-    import os, re, shutil, sys
-    sys.path[:0] = [{root!r}, {tests!r}]
-    from conftest import FakeEmbedder
-    from index import IndexSettings, build_index
-
-    folder, stop = os.path.abspath(sys.argv[2]), sys.argv[3]
-    seen = {{}}
-
-    def step(name):
-        name = re.sub(r"gen-\\d+", "gen", re.sub(r"emb-[0-9a-f]+", "emb", name))
-        seen[name] = seen.get(name, 0) + 1
-        if f"{{name}} #{{seen[name]}}" == stop:
-            print("BLOCKED", stop, flush=True)
-            sys.stdin.read()  # until killed (or the test went away)
-            os._exit(3)
-
-    def rel(path):
-        return os.path.relpath(os.path.abspath(path), folder)
-
-    real_replace, real_rmtree = os.replace, shutil.rmtree
-
-    def replace(src, dst, *a, **k):
-        step(f"rename {{rel(dst)}}")  # the new file is written and synced, not yet in place
-        real_replace(src, dst, *a, **k)
-        step(f"renamed {{rel(dst)}}")
-
-    def rmtree(path, *a, **k):
-        if re.fullmatch(r"gen-\\d+", os.path.basename(path)):
-            for f in sorted(os.listdir(path))[:1]:  # an old generation, half removed
-                os.unlink(os.path.join(path, f))
-            step(f"remove {{rel(path)}}")
-        real_rmtree(path, *a, **k)
-
-    os.replace, shutil.rmtree = replace, rmtree
-
-    class Staged(FakeEmbedder):
-        def embed_passages(self, texts):
-            step("embed")
-            return super().embed_passages(texts)
-
-    emb = Staged()
-    build_index([sys.argv[1]], folder, emb, IndexSettings(emb.model_id, emb.dim))
-    print("done", sorted(seen.items()), flush=True)
-    """
-)
+from ..conftest import SEED_NOTE
+from .stopped_build import kill_9, stopped_build
 
 # (step at which the build is killed, the index that must load afterwards)
 KILL_POINTS = [
     ("embed #2", "old"),  # mid-embedding: nothing written yet
     ("renamed cache/emb.npz #1", "old"),  # new vectors saved, generation not begun
+    ("renamed sources.json #1", "old"),  # the list of notes recorded, generation not begun
     ("rename gen/chunks.json #1", "old"),  # first file of the generation, not in place
     ("renamed gen/dense.faiss #1", "old"),  # generation half written
     ("renamed gen/manifest.json #1", "old"),  # generation complete but not live
@@ -96,40 +43,18 @@ def _assert_complete(ix) -> None:
     assert all(loaded.notes[c.note][c.start : c.end] == c.text for c in loaded.chunks)
 
 
-def _kill_at(script, notes, ix, stop: str) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, str(script), str(notes), str(ix), stop],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith("BLOCKED"), f"the build never reached {stop!r}: {line.strip()}"
-        os.kill(proc.pid, signal.SIGKILL)
-        assert proc.wait() == -signal.SIGKILL
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdin.close()
-        proc.stdout.close()
-
-
 @pytest.mark.slow
 def test_kill_9_at_every_build_step_never_leaves_a_broken_index(tmp_path, fake_embedder):
     notes = tmp_path / "notes"
     notes.mkdir()
     ix = tmp_path / "ix"
-    script = tmp_path / "builder.py"
-    script.write_text(BUILDER.format(root=str(ROOT), tests=str(ROOT / "tests")), "utf-8")
     settings = IndexSettings(fake_embedder.model_id, fake_embedder.dim)
     old = _variant(notes, 0)
     build_index([notes], ix, fake_embedder, settings)
     for n, (stop, survivor) in enumerate(KILL_POINTS, 1):
         new = _variant(notes, n)
-        _kill_at(script, notes, ix, stop)
+        with stopped_build(notes, ix, stop) as proc:
+            kill_9(proc)
         try:
             if survivor == "new":
                 _assert_complete(ix)
@@ -180,6 +105,7 @@ def test_disk_full_during_save_leaves_the_old_index(tmp_path, fake_embedder):
         with pytest.raises(OSError) as err:
             build_index([notes], ix, fake_embedder, settings)
         assert err.value.errno == 28  # ENOSPC
+        assert str(ix) in err.value.filename  # the message names the index
         (notes / "big.md").unlink()
         assert load_index(ix).chunks == before  # the old index, intact and current
         assert not list(ix.glob(".tmp-*"))
@@ -199,19 +125,72 @@ def test_truncated_current_pointer_is_missing_not_broken(tmp_path, fake_embedder
     assert current_generation(ix) is None
 
 
-def test_cli_reports_disk_errors_in_one_line(
+def test_cli_reports_disk_errors_in_one_line_naming_the_index(
     tmp_path, monkeypatch, capsys, fake_embedder, notes_dir
 ):
-    import errno
-
-    from chatbot import cli
-
     monkeypatch.setattr("chatbot.engine.load_embedder", lambda name: fake_embedder)
+    ix = tmp_path / "ix"
+    argv = ["index", str(notes_dir), "--index-dir", str(ix)]
+    assert cli.main(argv) == 0
+    gen = current_generation(ix)
+    (notes_dir / "new.md").write_text("# 新\n\n新的一段。\n", "utf-8")
 
-    def full(*a, **k):
-        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "ix"))
+    def full(*a, **k):  # as the kernel says it: no file name attached
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("index.atomic.os.fsync", full)
-    code = cli.main(["index", str(notes_dir), "--index-dir", str(tmp_path / "ix")])
+    capsys.readouterr()
+    code = cli.main(argv)
     err = capsys.readouterr().err
-    assert code == 1 and "No space left on device" in err and "Traceback" not in err
+    said = [line for line in err.splitlines() if "notechat:" in line]
+    assert code == 1 and "Traceback" not in err and len(said) == 1
+    assert said[0].startswith(f"notechat: {ix}/") and said[0].endswith("No space left on device")
+    assert current_generation(ix) == gen  # the old index, still live
+
+
+@pytest.mark.parametrize("step", ["cache save", "folder sync", "old generation removal"])
+def test_a_failure_after_the_commit_is_a_warning_not_an_error(
+    tmp_path, monkeypatch, capsys, fake_embedder, notes_dir, step
+):
+    """Once CURRENT names the new generation the index is built: exit 0, with a warning."""
+    from index import generations
+    from index.cache import EmbeddingCache
+
+    monkeypatch.setattr("chatbot.engine.load_embedder", lambda name: fake_embedder)
+    ix = tmp_path / "ix"
+    argv = ["index", str(notes_dir), "--index-dir", str(ix)]
+    assert cli.main(argv) == 0
+    (notes_dir / "new.md").write_text("# 新\n\n新的一段，讲量子计算。\n", "utf-8")
+    enospc = OSError(errno.ENOSPC, "No space left on device")
+    if step == "cache save":
+        real_save = EmbeddingCache.save
+
+        def save(self, keep=None):
+            if keep is not None:  # the pruning save, after the commit
+                raise enospc
+            real_save(self, keep)
+
+        monkeypatch.setattr(EmbeddingCache, "save", save)
+    elif step == "folder sync":
+        real_sync = generations.fsync_dir
+
+        def sync(path):
+            if path == ix:
+                raise enospc
+            real_sync(path)
+
+        monkeypatch.setattr(generations, "fsync_dir", sync)
+    else:
+        monkeypatch.setattr(
+            generations,
+            "remove_generation",
+            lambda gen: (_ for _ in ()).throw(
+                PermissionError(errno.EACCES, "Permission denied", str(gen))
+            ),
+        )
+    capsys.readouterr()
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "indexed 2 note(s)" in out and "Traceback" not in err and err.strip()
+    assert len(load_index(ix).manifest["notes"]) == 2  # the new index is live
