@@ -71,6 +71,9 @@ QUESTION_FEATURES = (
     "top_grams",
     "top_passage",  # 1 / its passage's rank
     "top_new",
+    "top_cos_gap",  # 0 when the chosen sentence is also the closest, else below
+    "top_local_gap",  # 0 when it also holds the most of the question's rare grams
+    "top_cos_rank",
     "asked",  # the question asks for a kind of value
     "top_offers",
     "cross",  # question and notes in different languages
@@ -301,6 +304,9 @@ def question_row(a: Analysis, scores: np.ndarray, best: int) -> np.ndarray:
             f["grams"],
             f["inv_rank"],
             f["new"],
+            f["cos_gap"],
+            f["local_gap"],
+            f["cos_rank"],
             float(a.asked is not None),
             f["offers"],
             float(a.cross),

@@ -88,12 +88,14 @@ class Chunk:
         return f"{self.head}\n{self.text}"
 
     def in_context(self, quotable: str) -> str:
-        """How a sentence of this chunk is embedded: under the note's title and heading path.
+        """How a sentence of this chunk is embedded: under its own heading.
 
         A sentence that names its subject only by pronoun ("该银行的总部位于…")
-        then still says which bank it is about.
+        then still says which bank it is about. Only the innermost heading (the
+        note's title when it has no other): a whole heading path would outweigh
+        a short sentence.
         """
-        return f"{self.head}\n{quotable}"
+        return f"{self.heading}\n{quotable}"
 
     def sentence_texts(self) -> list[str]:
         """The embedded form of each of `quotables()`."""
