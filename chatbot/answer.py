@@ -169,9 +169,9 @@ def lead_text(citations: list[Citation], confidence: str, language: str) -> str:
         )
     if confidence == "low":
         return (
-            "笔记中似乎没有直接答案。最接近的内容是："
+            "不确定笔记是否直接回答了这个问题。最相关的内容是："
             if zh
-            else "The note does not seem to say this. The closest passages say: "
+            else "Not sure the notes answer this directly. The closest passages say: "
         )
     return "根据笔记：" if zh else "According to the note: "
 

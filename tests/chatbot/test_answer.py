@@ -53,8 +53,8 @@ def test_split_sentences_keeps_exact_spans():
 @pytest.mark.parametrize(
     ("lang", "confidence", "expected"),
     [
-        ("zh", "low", "笔记中似乎没有直接答案"),
-        ("en", "low", "The note does not seem to say this"),
+        ("zh", "low", "不确定笔记是否直接回答了这个问题"),
+        ("en", "low", "Not sure the notes answer this directly"),
         ("zh", "none", "笔记中没有找到"),
         ("en", "none", "do not seem to say anything"),
         ("zh", "high", "根据笔记"),
@@ -137,9 +137,9 @@ def test_unanswerable_wording(dev_answers):
     for q, a in dev_answers:
         if not q.evidence and a.confidence == "low":
             lead = (
-                "笔记中似乎没有直接答案"
+                "不确定笔记是否直接回答了这个问题"
                 if a.language == "zh"
-                else "The note does not seem to say this"
+                else "Not sure the notes answer this directly"
             )
             assert a.text.startswith(lead)
 
