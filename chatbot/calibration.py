@@ -7,7 +7,7 @@ scikit-learn on the shared question sets (train/validation split by article):
   SENTENCE_FEATURES); the best one is quoted first;
 - the *judge* turns the chosen sentence's QUESTION_FEATURES into the
   probability that the quote answers the question. `high` starts, for each
-  language, where that language's validation questions showed at least 95 %
+  language pair, where that pair's held-out questions showed at least 95 %
   of answers right; below `floor` the notes are taken to be silent (`none`).
 
 Coefficients are stored as plain JSON under chatbot/calibration/,
@@ -66,21 +66,33 @@ class Calibration:
     model_id: str
     ranker: Linear
     judge: Linear | None  # None: not fitted for this model, never "high"
-    # Probability from which an answer is "high", by the question's language
-    # ("zh", "en"): each was set on that language's validation questions.
+    # Probability from which an answer is "high", by `pair(...)`: "zh", "en",
+    # or "en>zh" for an English question on Chinese notes. Each was set on that
+    # pair's held-out questions; a pair with too few has none: never "high".
     high: dict[str, float] = field(default_factory=dict)
     floor: float = 0.0  # below it the notes are silent: "none"
     fitted_on: str = ""  # what the script fitted on, for the record
 
-    def label(self, probability: float, language: str) -> str:
+    def label(self, probability: float, pair: str) -> str:
         if self.judge is None:
             return "low"
-        if probability >= self.high.get(language, 1.0):
+        if probability >= self.high.get(pair, 1.01):
             return "high"
         return "low" if probability >= self.floor else "none"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+
+def pair(question_language: str, cross: bool) -> str:
+    """The key of a threshold: the question's language, and the notes' when they differ.
+
+    >>> pair("en", False), pair("en", True), pair("zh", True)
+    ('en', 'en>zh', 'zh>en')
+    """
+    if not cross:
+        return question_language
+    return f"{question_language}>{'en' if question_language == 'zh' else 'zh'}"
 
 
 def path_for(model_id: str) -> Path:

@@ -13,7 +13,7 @@ engine's own analysis (`Engine.analyse`), so the features are exactly those
    never right);
 3. thresholds from held-out predictions: 5 folds by article (by question for
    the seed note, a hash of the name, so never by order); every question gets
-   its probability from models fitted without its fold. Per question language,
+   its probability from models fitted without its fold. Per language pair,
    `high` is the lowest probability at which the held-out answers at or above
    it are right at least TARGET of the time and at most OFF_RATE of off-notes
    questions reach it; `floor` (below: "none") keeps FLOOR_KEEP of the right
@@ -239,13 +239,15 @@ def _apply(records: list[dict], ranker: dict, judge: dict | None) -> None:
 
 def fit(records: list[dict], model_id: str) -> dict:
     """Out-of-fold probabilities for every question set the thresholds; then fit on all."""
+    from chatbot.calibration import pair
+
     for k in range(FOLDS):
         ranker, judge = _fit_models([r for r in records if r["fold"] != k])
         _apply([r for r in records if r["fold"] == k], ranker, judge)
-    high = {
-        lang: _high_threshold([r for r in records if r["analysis"].language == lang])
-        for lang in ("zh", "en")
-    }
+    by_pair: dict[str, list[dict]] = {}
+    for r in records:
+        by_pair.setdefault(pair(r["analysis"].language, r["analysis"].cross), []).append(r)
+    high = {key: _high_threshold(rs) for key, rs in sorted(by_pair.items())}
     rights = sorted(r["p"] for r in records if r["right"])
     floor = float(rights[int((1 - FLOOR_KEEP) * len(rights))]) if rights else 0.0
     floor = min(floor, *high.values())
@@ -282,7 +284,9 @@ def _high_threshold(val: list[dict]) -> float:
 
 
 def _high(r: dict, cal: dict) -> bool:
-    return r["p"] >= cal["high"][r["analysis"].language]
+    from chatbot.calibration import pair
+
+    return r["p"] >= cal["high"].get(pair(r["analysis"].language, r["analysis"].cross), 1.01)
 
 
 def report(records: list[dict], cal: dict) -> str:

@@ -21,6 +21,7 @@ MODULES = [
     "chatbot.features",
     "chatbot.smalltalk",
     "chatbot.squad",
+    "chatbot.calibration",
 ]
 
 
