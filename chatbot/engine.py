@@ -150,10 +150,15 @@ class Engine:
 
     def build(self, sources: Sequence[str], progress=None) -> BuildReport:
         report = build_index(
-            sources, self.settings.index_dir, self.embedder, self.index_settings(), progress
+            sources,
+            self.settings.index_dir,
+            self.embedder,
+            self.index_settings(),
+            progress,
+            follow_links=self.settings.follow_links,
         )
-        for err in report.errors:
-            self.say(err)
+        for msg in report.errors + report.warnings:
+            self.say(msg)
         return report
 
     def reindex(self, sources: Sequence[str] | None = None) -> BuildReport:

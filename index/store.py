@@ -33,12 +33,13 @@ from . import dense
 from .atomic import atomic_write_bytes, atomic_write_text, clean_temp
 from .chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, Chunk, chunk_note
 from .embed import Embedder, EmbeddingCache, text_key
+from .finding import is_utf8_name
 from .lexical import tokenize
-from .notes import NoteError, find_notes, parse_note
+from .notes import NoteError, find_notes, parse_note, read_note_bytes
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: notes read under the limits and decoding of index.notes
 _GEN = re.compile(r"^gen-(\d{6})$")
 
 
@@ -87,6 +88,7 @@ class BuildReport:
     seconds: float = 0.0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # indexed anyway: what was guessed/ignored
 
 
 def _sha(data: bytes) -> str:
@@ -167,7 +169,10 @@ def load_index(folder: str | os.PathLike, settings: IndexSettings | None = None)
             raise IndexStale(f"note {entry['path']} is gone since the index was built") from None
         if _sha(data) != entry["sha256"]:
             raise IndexStale(f"note {entry['path']} changed since the index was built")
-        notes[entry["path"]] = parse_note(data, entry["path"]).text
+        try:
+            notes[entry["path"]] = parse_note(data, entry["path"]).text
+        except NoteError as exc:  # indexed under older rules (e.g. binary): rebuild
+            raise IndexStale(str(exc)) from None
     return LoadedIndex(folder, manifest, chunks, terms, faiss_index, notes, sentences)
 
 
@@ -200,6 +205,7 @@ def build_index(
     embedder: Embedder,
     settings: IndexSettings,
     progress: Callable[[str, int, int], None] | None = None,
+    follow_links: bool = False,
 ) -> BuildReport:
     """(Re)build the index of every note under `sources` into `folder`."""
     t0 = time.perf_counter()
@@ -207,8 +213,10 @@ def build_index(
     folder.mkdir(parents=True, exist_ok=True)
     clean_temp(folder)
     report = BuildReport()
-    found = find_notes(sources)
+    found = find_notes(sources, follow_links)
     report.skipped = found.skipped
+    report.errors.extend(found.errors)
+    report.warnings.extend(found.warnings)
     report.errors.extend(f"{p}: no such file or folder" for p in found.missing)
     old_chunks, old_shas = _previous(folder, settings)
 
@@ -218,7 +226,10 @@ def build_index(
     # Absolute paths: the index must load the same from any working folder.
     for path in (os.path.abspath(f) for f in found.files):
         try:
-            data = Path(path).read_bytes()
+            data = read_note_bytes(path)
+        except NoteError as exc:
+            report.errors.append(str(exc))
+            continue
         except OSError as exc:
             report.errors.append(f"{path}: cannot read ({exc.strerror})")
             continue
@@ -229,10 +240,11 @@ def build_index(
         else:
             try:
                 note = parse_note(data, path)
+                new = chunk_note(note, settings.chunk_size, settings.chunk_overlap)
             except NoteError as exc:
                 report.errors.append(str(exc))
                 continue
-            new = chunk_note(note, settings.chunk_size, settings.chunk_overlap)
+            report.warnings.extend(note.warnings)
             pairs = [(c, tokenize(c.context)) for c in new]
         chunks.extend(c for c, _ in pairs)
         terms.extend(t for _, t in pairs)
@@ -272,7 +284,7 @@ def build_index(
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
         "dense_index": dense.kind(index),
-        "sources": [os.path.abspath(s) for s in sources],
+        "sources": [os.path.abspath(s) for s in sources if is_utf8_name(os.fspath(s))],
         "notes": notes_meta,
         "chunk_count": len(chunks),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

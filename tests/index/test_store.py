@@ -44,7 +44,7 @@ def test_files_are_json_and_faiss_not_pickle(notes_dir, tmp_path, fake_embedder)
     manifest = json.loads((gen / "manifest.json").read_text())
     assert manifest["model_id"] == fake_embedder.model_id and manifest["dim"] == 64
     assert manifest["chunk_size"] > 0 and manifest["notes"][0]["sha256"]
-    assert manifest["format_version"] == 2
+    assert manifest["format_version"] == 3
     for p in tmp_path.joinpath("ix").rglob("*"):
         if p.is_file():
             assert not p.read_bytes().startswith(b"\x80"), f"{p} looks like a pickle"
