@@ -60,6 +60,23 @@ class BinaryData(ValueError):
     """Bytes that are not text; the message says what they look like."""
 
 
+class TooManyLines(ValueError):
+    """More lines than the caller allows; `lines` is how many."""
+
+    def __init__(self, lines: int) -> None:
+        super().__init__(f"{lines:,} lines")
+        self.lines = lines
+
+
+def count_lines(text: str) -> int:
+    """Lines of `text`, the last one counted even without a newline.
+
+    >>> count_lines("a\\nb\\n"), count_lines("a\\nb"), count_lines("")
+    (2, 2, 0)
+    """
+    return text.count("\n") + (0 if not text or text.endswith("\n") else 1)
+
+
 @dataclass(frozen=True)
 class Decoded:
     text: str
@@ -158,8 +175,11 @@ def _lines(numbers: list[int]) -> str:
     return f"line{'s' if len(numbers) > 1 else ''} {shown}{more}"
 
 
-def decode(data: bytes) -> Decoded:
+def decode(data: bytes, max_lines: int | None = None) -> Decoded:
     """Decode note bytes; raises BinaryData for bytes that are not text.
+
+    With `max_lines`, raises TooManyLines for more lines than that, before
+    decoding line by line (which would hold every line at once).
 
     >>> decode("笔记".encode("gbk")).text, decode("笔记".encode("gbk")).encoding
     ('笔记', 'gb18030')
@@ -187,6 +207,9 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    newlines = data.count(b"\n")  # exact here: UTF-8 and GB18030 keep 0x0A for newlines
+    if max_lines is not None and newlines > max_lines:
+        raise TooManyLines(newlines + (0 if data.endswith(b"\n") else 1))
     by_line, mostly_utf8, clean = _by_line(data)
     if mostly_utf8:  # a UTF-8 note with a pasted GBK paragraph
         return by_line

@@ -159,7 +159,8 @@ def parse_front_matter(text: str) -> FrontMatter:
     if "title" in meta:
         title = plain_text(meta["title"], MAX_TITLE_CHARS)
         if title is None:
-            warnings.append("front matter title is not text; ignored")
+            if isinstance(meta["title"], list | dict):
+                warnings.append("front matter title is not text; ignored")
             del meta["title"]
         else:
             meta["title"] = title

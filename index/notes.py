@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .decoding import BinaryData, decode
+from .decoding import BinaryData, TooManyLines, count_lines, decode
 from .finding import NOTE_SUFFIXES, FoundNotes, find_notes
 from .front_matter import parse_front_matter
 
@@ -80,6 +80,13 @@ def _size(n: int) -> str:
     return f"{n / 2**20:.1f} MB"
 
 
+def _too_many_lines(path: str, lines: int) -> NoteError:
+    return NoteError(
+        f"{path}: {lines:,} lines, more than the limit of {MAX_NOTE_LINES:,} per note; "
+        "split it into smaller notes. Not indexed"
+    )
+
+
 def parse_note(data: bytes, path: str) -> Note:
     """Decode and check a note's bytes; raises NoteError naming `path` and the limit."""
     if len(data) > MAX_NOTE_BYTES:
@@ -88,16 +95,14 @@ def parse_note(data: bytes, path: str) -> Note:
             "not indexed"
         )
     try:
-        decoded = decode(data)
+        decoded = decode(data, MAX_NOTE_LINES)
     except BinaryData as exc:
         raise NoteError(f"{path}: not a text file ({exc}); not indexed") from None
+    except TooManyLines as exc:
+        raise _too_many_lines(path, exc.lines) from None
     text = decoded.text
-    lines = text.count("\n") + 1
-    if lines > MAX_NOTE_LINES:
-        raise NoteError(
-            f"{path}: {lines:,} lines, more than the limit of {MAX_NOTE_LINES:,} per note; "
-            "split it into smaller notes. Not indexed"
-        )
+    if (lines := count_lines(text)) > MAX_NOTE_LINES:
+        raise _too_many_lines(path, lines)
     if len(text) > MAX_LINE_CHARS and max(map(len, text.split("\n"))) > MAX_LINE_CHARS:
         raise NoteError(
             f"{path}: has a line over {MAX_LINE_CHARS:,} characters; not a note, not indexed"

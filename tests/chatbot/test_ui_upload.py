@@ -148,7 +148,7 @@ def test_refused_uploads_never_take_the_lock(engine, tmp_path):
     lock = SpyLock()
     added, refused, _ = uploads.add_notes(engine, [str(lines), str(binary)], lock)
     assert added == [] and lock.taken == 0
-    assert "lines.md: 100,002 lines, more than the limit of 100,000" in refused[0]
+    assert "lines.md: 100,001 lines, more than the limit of 100,000" in refused[0]
     assert "photo.md: not a text file (a PNG image)" in refused[1]
     assert str(tmp_path) not in " ".join(refused)  # no server paths in what the browser shows
     assert not engine.settings.upload_dir.exists() or not any(engine.settings.upload_dir.iterdir())

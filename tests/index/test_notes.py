@@ -169,7 +169,10 @@ def test_note_limits_name_the_note_and_the_limit(tmp_path):
     from index import notes
 
     with pytest.raises(NoteError, match=r"lines.md: 100,001 lines.*limit of 100,000"):
-        parse_note(b"x\n" * 100_000, "lines.md")
+        parse_note(b"x\n" * 100_001, "lines.md")
+    assert parse_note(b"x\n" * 100_000, "lines.md")  # the limit itself is fine
+    with pytest.raises(NoteError, match=r"gbk.md: 100,001 lines"):  # read line by line
+        parse_note("国标\n".encode("gbk") + b"\xff\n" * 100_000, "gbk.md")
     big = tmp_path / "big.md"
     with big.open("wb") as fh:  # sparse: no disk used
         fh.truncate(notes.MAX_NOTE_BYTES + 1)
