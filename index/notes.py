@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .decoding import BinaryData, TooManyLines, count_lines, decode
 from .finding import NOTE_SUFFIXES, FoundNotes, find_notes
-from .front_matter import parse_front_matter
+from .front_matter import MAX_TITLE_CHARS, parse_front_matter, plain_text
 
 __all__ = [
     "MAX_LINE_CHARS",
@@ -71,9 +71,13 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return decoded.text, decoded.encoding
 
 
+_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+(.+)$", re.M)
+
+
 def _first_heading(text: str) -> str | None:
-    m = re.search(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", text, re.M)
-    return m.group(1).strip() if m else None
+    # rstrip, not a lazy `(.+?)[ \t#]*$`: that backtracks quadratically on "# # # … x".
+    m = _HEADING_LINE.search(text)
+    return (m.group(1).rstrip(" \t#").strip() or None) if m else None
 
 
 def _size(n: int) -> str:
@@ -109,12 +113,16 @@ def parse_note(data: bytes, path: str) -> Note:
         )
     text = text.replace("\x00", "\ufffd")  # NUL breaks C tokenizers downstream
     fm = parse_front_matter(text)
-    title = fm.meta.get("title") or _first_heading(text[fm.body_start :]) or Path(path).stem
+    # The title is copied into every chunk's context: one short line, whatever its source.
+    title = plain_text(
+        fm.meta.get("title") or _first_heading(text[fm.body_start :]) or Path(path).stem,
+        MAX_TITLE_CHARS,
+    )
     return Note(
         path=path,
         text=text,
         body_start=fm.body_start,
-        title=title.strip(),
+        title=title or "note",
         meta=fm.meta,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=decoded.encoding,

@@ -124,3 +124,16 @@ def test_a_note_needing_too_many_embeddings_is_refused(monkeypatch):
     with pytest.raises(NoteError, match=r"many.md: .*texts to embed.*limit of 40 per note"):
         chunk_note(parse_note(text.encode(), "many.md"))
     assert chunk_note(parse_note(b"# few\n\none. two.\n", "few.md"))
+
+
+def test_a_huge_heading_is_not_copied_into_every_chunk():
+    """Title and section path travel with each chunk: they stay a line long (issue 11)."""
+    heading = "# " + "# " * 20_000 + "标题"  # also the shape that made a lazy regex backtrack
+    body = "".join(f"第{i}句话讲一件事。" for i in range(400))
+    note = parse_note(f"{heading}\n\n## {'长' * 50_000}\n\n{body}\n".encode(), "h.md")
+    assert len(note.title) <= 200
+    chunks = chunk_note(note)
+    assert len(chunks) > 10
+    for c in chunks:
+        assert len(c.context) <= 300 + 3 * 200 + 10
+        assert note.text[c.start : c.end] == c.text
