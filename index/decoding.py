@@ -14,7 +14,7 @@ mixtures of encodings other than UTF-8 with GB18030.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass
 
 SAMPLE_BYTES = 8192  # binary and UTF-16 sniffing look at this much of the start
@@ -22,6 +22,7 @@ SAMPLE_BYTES = 8192  # binary and UTF-16 sniffing look at this much of the start
 # ESC starts the colour codes some notes carry).
 _CONTROL = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
 _ASCII = bytes(range(128))
+_CONTROL_KIND = "binary data (control bytes)"
 _BOMS = [  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -101,36 +102,41 @@ def binary_kind(data: bytes) -> str | None:
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     # Random or compressed bytes are ~10 % control bytes; text has next to none.
     if controls >= 4 and controls * 20 > len(sample):
-        return "binary data (control bytes)"
+        return _CONTROL_KIND
     return None
 
 
+# Characters of ordinary text: ASCII, Latin/Greek/Cyrillic, punctuation, CJK, kana, Hangul.
+_ORDINARY = re.compile(
+    "[\t\n\r\x20-\x7e\u00a0-\u052f\u2010-\u205e\u3000-\u30ff\u4e00-\u9fff"
+    "\uac00-\ud7a3\uff00-\uffef]"
+)
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
-    """'utf-16-le'/'utf-16-be' when NULs sit on one side of each byte pair.
+    """'utf-16-le'/'utf-16-be' when the bytes read as ordinary text in one byte order.
 
     Every ASCII character (newlines, spaces, Markdown marks) is a NUL and a
-    byte in UTF-16, so a note in UTF-16 has many NULs, nearly all at odd
-    offsets (little-endian) or even ones (big-endian).
+    byte in UTF-16, so a note in UTF-16 has NULs, mostly on one side of each
+    byte pair; read in the right order its characters are letters, CJK and
+    punctuation, read in the wrong order they scatter over the code space.
     """
-    if len(data) % 2:
-        return None
     sample = data[: SAMPLE_BYTES - SAMPLE_BYTES % 2]
-    pairs = len(sample) // 2
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    least = max(2, pairs // 100)
-    if odd >= least and even * 10 <= odd:
-        encoding = "utf-16-le"
-    elif even >= least and odd * 10 <= even:
-        encoding = "utf-16-be"
-    else:
+    nuls = {"utf-16-le": sample[1::2].count(0), "utf-16-be": sample[0::2].count(0)}
+    if len(data) % 2 or sum(nuls.values()) < max(2, len(sample) // 200):
+        return None
+    scores = {}
+    for encoding in nuls:
+        text = sample.decode(encoding, errors="replace")
+        scores[encoding] = len(_ORDINARY.findall(text)) / max(1, len(text))
+    encoding = max(scores, key=scores.__getitem__)
+    if scores[encoding] < 0.9 or nuls[encoding] * 2 < sum(nuls.values()):
         return None
     try:
-        text = data.decode(encoding)  # lone surrogates fail here: not UTF-16
+        data.decode(encoding)  # lone surrogates fail here: not UTF-16 after all
     except UnicodeDecodeError:
         return None
-    head = text[:4096]
-    bad = sum(1 for ch in head if ch not in "\t\n\r\f\v\x1b" and unicodedata.category(ch) == "Cc")
-    return encoding if bad * 100 <= len(head) else None
+    return encoding
 
 
 def _by_line(data: bytes) -> tuple[Decoded, bool, bool]:
@@ -198,15 +204,22 @@ def decode(data: bytes, max_lines: int | None = None) -> Decoded:
                     text, encoding, (f"invalid {encoding} at byte {exc.start}; shown as �",)
                 )
     kind = binary_kind(data)
-    if kind is None or kind.startswith("binary data"):
+    if kind is not None and kind != _CONTROL_KIND:
+        raise BinaryData(kind)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    sample = data[:SAMPLE_BYTES]
+    # Valid UTF-8 is UTF-8 unless a third of it is NULs (UTF-16 of ASCII is half NULs):
+    # a few stray NULs in a UTF-8 note must not turn it into UTF-16.
+    if text is None or sample.count(0) * 3 >= len(sample):
         if utf16 := _utf16_without_bom(data):
             return Decoded(data.decode(utf16), utf16, (f"no byte-order mark; read as {utf16}",))
     if kind is not None:
         raise BinaryData(kind)
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    if text is not None:
+        return Decoded(text, "utf-8")
     newlines = data.count(b"\n")  # exact here: UTF-8 and GB18030 keep 0x0A for newlines
     if max_lines is not None and newlines > max_lines:
         raise TooManyLines(newlines + (0 if data.endswith(b"\n") else 1))

@@ -119,12 +119,22 @@ def test_front_matter_larger_than_its_budget_stays_body_text():
 
 @pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
 @pytest.mark.parametrize(
-    "text", ["# 数字人\n\n百度的数字人平台叫曦灵。\n", "# Notes\n\nA plain English note.\n"]
+    "text",
+    [
+        "# 数字人\n\n百度的数字人平台叫曦灵。\n",
+        "# Notes\n\nA plain English note.\n",
+        "数字人平台叫曦灵，一个平台。\n" * 40,  # next to no ASCII: few NULs, some on each side
+    ],
 )
 def test_utf16_without_bom_is_read(enc, text):
     note = parse_note(text.encode(enc), "u16.md")
     assert note.text == text and note.encoding == enc
     assert any("no byte-order mark" in w for w in note.warnings)
+
+
+def test_stray_nuls_never_turn_a_note_into_utf16():
+    text = "# en\n\nan English note\x00 with a few\x00 NUL bytes\x00 in it, 数字人。\n" * 20
+    assert parse_note(text.encode(), "nul.md").encoding == "utf-8"
 
 
 def test_utf16_and_utf32_with_bom_are_read():
