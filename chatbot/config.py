@@ -2,7 +2,8 @@
 
 Nothing reads settings at import time; the CLI builds a `Settings` and passes
 it down. Environment variables: NOTECHAT_INDEX_DIR, NOTECHAT_NOTES (paths
-separated by os.pathsep), NOTECHAT_MODEL, NOTECHAT_UPLOAD_DIR.
+separated by os.pathsep), NOTECHAT_MODEL, NOTECHAT_UPLOAD_DIR,
+NOTECHAT_FOLLOW_LINKS (1/true/yes: index links that lead outside the folders).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Settings:
     top_k: int = 5
     upload_dir: Path = DEFAULT_UPLOAD_DIR
     examples: tuple[str, ...] = EXAMPLES
+    follow_links: bool = False  # links leading outside the note folders are skipped unless set
 
 
 def settings_from(
@@ -43,6 +45,7 @@ def settings_from(
     model: str | None = None,
     top_k: int | None = None,
     upload_dir: str | None = None,
+    follow_links: bool | None = None,
     env: dict[str, str] | None = None,
 ) -> Settings:
     env = dict(os.environ) if env is None else env
@@ -54,4 +57,6 @@ def settings_from(
         model=model or env.get("NOTECHAT_MODEL") or base.model,
         top_k=top_k or base.top_k,
         upload_dir=Path(upload_dir or env.get("NOTECHAT_UPLOAD_DIR") or base.upload_dir),
+        follow_links=bool(follow_links)
+        or env.get("NOTECHAT_FOLLOW_LINKS", "").strip().lower() in ("1", "true", "yes", "on"),
     )

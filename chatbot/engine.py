@@ -116,6 +116,7 @@ class Engine:
             self.embedder,
             self.index_settings(),
             progress,
+            follow_links=self.settings.follow_links,
             wait=self.say if wait else None,
         )
         for msg in report.errors + report.warnings:

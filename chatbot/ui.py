@@ -34,7 +34,12 @@ from .answer import to_dict  # noqa: E402
 from .config import MAX_QUESTION_CHARS, Settings  # noqa: E402
 from .engine import Engine, QuestionError, clean_question  # noqa: E402
 from .exposure import ServeRefused, check_serving  # noqa: E402
-from .uploads import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, add_notes  # noqa: E402
+from .uploads import (  # noqa: E402
+    MAX_UPLOAD_BYTES,
+    UPLOAD_CONCURRENCY,
+    UPLOAD_SUFFIXES,
+    add_notes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -343,16 +348,22 @@ def build_app(
         )
 
         def on_upload(uploaded: list | None, code: str):
-            added, refused = add_notes(engine, uploaded, upload_lock)
+            added, refused, notices = add_notes(engine, uploaded, upload_lock)
             zh = render.lang_of(code) == "zh"
             for why in refused:
                 gr.Warning(("未添加：" if zh else "Not added: ") + why)
+            for note in notices:
+                gr.Warning(note)
             if added:
                 gr.Info(("已添加并索引：" if zh else "Added and indexed: ") + ", ".join(added))
             return render.notes_html(engine.notes(), code), None
 
         files.upload(
-            on_upload, [files, lang], [notes, files], api_name="add_notes", concurrency_limit=1
+            on_upload,
+            [files, lang],
+            [notes, files],
+            api_name="add_notes",
+            concurrency_limit=UPLOAD_CONCURRENCY,  # a small upload runs beside a big one
         )
 
         def ask(question: str, history: list[str] | str | None = None) -> dict:

@@ -3,9 +3,12 @@
 Chunks never cross a heading or a noise line. Inside a segment,
 langchain-text-splitters cuts at paragraph, then Chinese and English sentence
 ends, then clause marks, so a chunk ends where a sentence does whenever one fits.
-Every chunk's text is `note.text[start:end]`, verbatim. Leaves out: merging
-tiny neighbouring sections (their heading path travels with them instead,
-see `Chunk.context`).
+Every chunk's text is `note.text[start:end]`, verbatim. Work is linear in
+the note's size (line numbers are counted on from the previous chunk, never
+from the top). A note that would need more than MAX_NOTE_TEXTS embeddings
+(chunks plus distinct sentences) is refused with NoteError. Leaves out:
+merging tiny neighbouring sections (their heading path travels with them
+instead, see `Chunk.context`).
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .notes import Note
+from .notes import Note, NoteError
 from .sections import PATH_SEP, split_sections
 
 # Measured on the dev questions (scripts/tune_chunks.py): see README "Retrieval".
 DEFAULT_CHUNK_SIZE = 300
 DEFAULT_CHUNK_OVERLAP = 60
+# Each text is one embedding (~25 ms on two cores): 100,000 is most of an hour
+# for one note, and still lets in 5 MB of ordinary prose (~65,000 texts).
+MAX_NOTE_TEXTS = 100_000
 
 SENTENCE_SEPARATORS = [
     "\n\n",
@@ -110,6 +116,32 @@ class Chunk:
         return [self.heading] + [self.text[s:e] for s, e in split_sentences(self.text)]
 
 
+def embed_texts(chunks: list[Chunk]) -> list[str]:
+    """What a build embeds for these chunks: each chunk's context, then each distinct quotable
+    in its embedded form (`Chunk.sentence_texts`)."""
+    quotables = dict.fromkeys(q for c in chunks for q in c.sentence_texts())
+    return [c.context for c in chunks] + list(quotables)
+
+
+class LineCounter:
+    """1-based line numbers of increasing offsets, each newline counted once.
+
+    >>> lc = LineCounter("a\\nb\\nc"); [lc.line_at(0), lc.line_at(2), lc.line_at(4)]
+    [1, 2, 3]
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def line_at(self, offset: int) -> int:
+        if offset < self.pos:  # an overlap reaching back: count back, not from the top
+            self.line -= self.text.count("\n", offset, self.pos)
+        else:
+            self.line += self.text.count("\n", self.pos, offset)
+        self.pos = offset
+        return self.line
+
+
 def _splitter(size: int, overlap: int):
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -123,13 +155,18 @@ def _splitter(size: int, overlap: int):
 
 
 def chunk_note(
-    note: Note, size: int = DEFAULT_CHUNK_SIZE, overlap: int = DEFAULT_CHUNK_OVERLAP
+    note: Note,
+    size: int = DEFAULT_CHUNK_SIZE,
+    overlap: int = DEFAULT_CHUNK_OVERLAP,
+    max_texts: int | None = None,
 ) -> list[Chunk]:
     if size <= 0 or not 0 <= overlap < size:
         raise ValueError(f"chunk size {size} / overlap {overlap}: need 0 <= overlap < size")
+    max_texts = MAX_NOTE_TEXTS if max_texts is None else max_texts
     splitter = _splitter(size, overlap)
     text = note.text
     chunks: list[Chunk] = []
+    lines = LineCounter(text)
     for seg in split_sections(note):
         body = text[seg.start : seg.end]
         pieces = [body] if len(body) <= size else splitter.split_text(body)
@@ -152,8 +189,17 @@ def chunk_note(
                     section=PATH_SEP.join(seg.section),
                     start=start,
                     end=start + len(piece),
-                    line=text.count("\n", 0, start) + 1,
+                    line=lines.line_at(start),
                     text=piece,
                 )
             )
+        if len(chunks) > max_texts:  # before counting sentences: no need to look further
+            break
+    n_texts = len(chunks) if len(chunks) > max_texts else len(embed_texts(chunks))
+    if n_texts > max_texts:
+        raise NoteError(
+            f"{note.path}: {'over ' if len(chunks) > max_texts else ''}{n_texts:,} texts to "
+            f"embed (chunks and sentences), more than the limit of {max_texts:,} per note; "
+            "split it into smaller notes. Not indexed"
+        )
     return chunks

@@ -1,31 +1,48 @@
-"""Read notes from disk: decode bytes, split off YAML front matter, find note files.
+"""Read notes from disk: bytes → decoded text and front matter, within size limits.
 
 A `Note` holds the decoded text of the whole file; every offset elsewhere in the
 project is a character offset into `Note.text`, so `note.text[start:end]` is
-always the exact quoted text. Decoding: UTF-8 (a BOM is dropped), else GB18030
-(a superset of GBK/GB2312) when the bytes are valid GB18030, else the best guess
-of charset-normalizer. Leaves out: other front matter dialects (TOML `+++`).
+always the exact quoted text. Decoding is `index.decoding` (UTF-8, GB18030,
+UTF-16, binary refused), front matter is `index.front_matter` (YAML on a
+budget), finding note files is `index.finding`. What was guessed or ignored
+on the way is in `Note.warnings`; a note that cannot be read, or is over a
+limit, raises NoteError naming the file and the limit.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from .decoding import BinaryData, TooManyLines, count_lines, decode
+from .finding import NOTE_SUFFIXES, FoundNotes, find_notes
+from .front_matter import MAX_TITLE_CHARS, parse_front_matter, plain_text
 
-NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+__all__ = [
+    "MAX_LINE_CHARS",
+    "MAX_NOTE_BYTES",
+    "MAX_NOTE_LINES",
+    "NOTE_SUFFIXES",
+    "FoundNotes",
+    "Note",
+    "NoteError",
+    "decode_bytes",
+    "find_notes",
+    "parse_note",
+    "read_note",
+    "read_note_bytes",
+]
+
 MAX_NOTE_BYTES = 20 * 1024 * 1024  # a note larger than this is refused, not read
+# Lines are cheap to read but each becomes at least one sentence to embed:
+# 265,000 short lines asked for 286,000 embeddings, about two hours.
+MAX_NOTE_LINES = 100_000
 # A "line" longer than this is data (minified JS, base64, a dump), not prose:
 # chunking and embedding it would take the better part of an hour.
 MAX_LINE_CHARS = 200_000
-
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 class NoteError(ValueError):
@@ -41,6 +58,7 @@ class Note:
     meta: dict = field(default_factory=dict, compare=False, hash=False)
     sha256: str = ""
     encoding: str = "utf-8"
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # each names the note
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -49,129 +67,90 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     >>> decode_bytes("笔记".encode("gbk"))
     ('笔记', 'gb18030')
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None and best.encoding:
-        return str(best), best.encoding
-    # Undecodable bytes become U+FFFD: the rest of the note stays searchable.
-    return data.decode("utf-8", errors="replace"), "utf-8-replace"
+    decoded = decode(data)
+    return decoded.text, decoded.encoding
 
 
-def _front_matter(text: str) -> tuple[dict, int]:
-    """Parse YAML front matter with python-frontmatter; (meta, body_start).
-
-    Broken YAML is logged and ignored; the fenced block is still not body text.
-    """
-    m = _FRONT_MATTER.match(text)
-    if not m:
-        return {}, 0
-    import frontmatter
-
-    try:
-        meta = frontmatter.loads(text[: m.end()]).metadata
-    except Exception as exc:  # the YAML library raises many kinds
-        log.warning("front matter is not valid YAML, ignored: %s", str(exc).splitlines()[0])
-        meta = {}
-    return (meta if isinstance(meta, dict) else {}), m.end()
+_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+(.+)$", re.M)
 
 
 def _first_heading(text: str) -> str | None:
-    m = re.search(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", text, re.M)
-    return m.group(1).strip() if m else None
+    # rstrip, not a lazy `(.+?)[ \t#]*$`: that backtracks quadratically on "# # # … x".
+    m = _HEADING_LINE.search(text)
+    return (m.group(1).rstrip(" \t#").strip() or None) if m else None
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB"
+
+
+def _too_many_lines(path: str, lines: int) -> NoteError:
+    return NoteError(
+        f"{path}: {lines:,} lines, more than the limit of {MAX_NOTE_LINES:,} per note; "
+        "split it into smaller notes. Not indexed"
+    )
 
 
 def parse_note(data: bytes, path: str) -> Note:
-    text, encoding = decode_bytes(data)
+    """Decode and check a note's bytes; raises NoteError naming `path` and the limit."""
+    if len(data) > MAX_NOTE_BYTES:
+        raise NoteError(
+            f"{path}: {_size(len(data))}, larger than the limit of {_size(MAX_NOTE_BYTES)}; "
+            "not indexed"
+        )
+    try:
+        decoded = decode(data, MAX_NOTE_LINES)
+    except BinaryData as exc:
+        raise NoteError(f"{path}: not a text file ({exc}); not indexed") from None
+    except TooManyLines as exc:
+        raise _too_many_lines(path, exc.lines) from None
+    text = decoded.text
+    if (lines := count_lines(text)) > MAX_NOTE_LINES:
+        raise _too_many_lines(path, lines)
     if len(text) > MAX_LINE_CHARS and max(map(len, text.split("\n"))) > MAX_LINE_CHARS:
         raise NoteError(
             f"{path}: has a line over {MAX_LINE_CHARS:,} characters; not a note, not indexed"
         )
     text = text.replace("\x00", "\ufffd")  # NUL breaks C tokenizers downstream
-    meta, body_start = _front_matter(text)
-    title = str(meta.get("title") or "") or _first_heading(text[body_start:]) or Path(path).stem
+    fm = parse_front_matter(text)
+    # The title is copied into every chunk's context: one short line, whatever its source.
+    title = plain_text(
+        fm.meta.get("title") or _first_heading(text[fm.body_start :]) or Path(path).stem,
+        MAX_TITLE_CHARS,
+    )
     return Note(
         path=path,
         text=text,
-        body_start=body_start,
-        title=title.strip(),
-        meta=meta,
+        body_start=fm.body_start,
+        title=title or "note",
+        meta=fm.meta,
         sha256=hashlib.sha256(data).hexdigest(),
-        encoding=encoding,
+        encoding=decoded.encoding,
+        warnings=tuple(f"{path}: {w}" for w in decoded.warnings + fm.warnings),
     )
 
 
-def read_note(path: str | os.PathLike) -> Note:
+def read_note_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a note, never more than MAX_NOTE_BYTES + 1 of them (NoteError beyond).
+
+    Reads at most one byte past the limit, so a huge (or endless) file costs no memory.
+    """
     p = Path(path)
     try:
-        if p.stat().st_size > MAX_NOTE_BYTES:
-            raise NoteError(f"{p}: larger than {MAX_NOTE_BYTES // (1024 * 1024)} MB, not indexed")
-        data = p.read_bytes()
+        with p.open("rb") as fh:
+            data = fh.read(MAX_NOTE_BYTES + 1)
     except FileNotFoundError:
         raise NoteError(f"{p}: no such note") from None
     except IsADirectoryError:
         raise NoteError(f"{p}: is a folder, not a note") from None
+    if len(data) > MAX_NOTE_BYTES:
+        raise NoteError(f"{p}: larger than the limit of {_size(MAX_NOTE_BYTES)}; not indexed")
+    return data
+
+
+def read_note(path: str | os.PathLike) -> Note:
+    try:
+        data = read_note_bytes(path)
     except OSError as exc:
-        raise NoteError(f"{p}: cannot read note ({exc.strerror or exc})") from None
+        raise NoteError(f"{path}: cannot read note ({exc.strerror or exc})") from None
     return parse_note(data, str(path))
-
-
-@dataclass
-class FoundNotes:
-    files: list[str]
-    skipped: int = 0  # hidden files, other types, links that loop
-    missing: list[str] = field(default_factory=list)
-
-
-def find_notes(paths: Iterable[str | os.PathLike]) -> FoundNotes:
-    """Expand files and folders (recursively) into note files, sorted.
-
-    Hidden files and folders, files of other types and symlinked folders that
-    lead back into a folder already walked are skipped and counted.
-    """
-    found = FoundNotes(files=[])
-    seen: set[str] = set()
-    for raw in paths:
-        p = Path(raw)
-        if p.is_file():
-            key = os.path.realpath(p)
-            if key not in seen:
-                seen.add(key)
-                found.files.append(str(p))
-            continue
-        if not p.is_dir():
-            found.missing.append(str(p))
-            continue
-        visited_dirs: set[str] = set()
-        for root, dirs, files in os.walk(p, followlinks=True):
-            real = os.path.realpath(root)
-            if real in visited_dirs:  # symlink loop
-                found.skipped += 1
-                dirs[:] = []
-                continue
-            visited_dirs.add(real)
-            hidden = [d for d in dirs if d.startswith(".")]
-            found.skipped += len(hidden)
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                full = os.path.join(root, name)
-                if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
-                    found.skipped += 1
-                    continue
-                key = os.path.realpath(full)
-                if key in seen or not os.path.isfile(full):
-                    found.skipped += 1
-                    continue
-                seen.add(key)
-                found.files.append(full)
-    return found

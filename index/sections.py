@@ -29,6 +29,8 @@ _ONLY_URL = re.compile(r"^\s*(?:>\s*)*<?https?://\S+>?\s*$")
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _FAILED_IMAGE = "外链图片转存失败"
+# A heading goes into the section path of every chunk under it: keep it a line, not a page.
+MAX_HEADING_CHARS = 200
 _MIN_DEDUP_CHARS = 8  # shorter repeated lines ("打造虚拟客服") are legitimately reused
 
 
@@ -90,7 +92,7 @@ def split_sections(note: Note) -> list[Segment]:
         if _FENCE.match(raw):
             in_fence = not in_fence
         elif not in_fence and (m := _HEADING.match(raw)):
-            headings.append((len(m.group(1)), m.group(2).strip()))
+            headings.append((len(m.group(1)), m.group(2).strip()[:MAX_HEADING_CHARS]))
     drop_level = _title_path(note, headings)
 
     segments: list[Segment] = []
@@ -113,7 +115,7 @@ def split_sections(note: Note) -> list[Segment]:
         m = None if in_fence or _FENCE.match(raw) else _HEADING.match(raw)
         if m:
             close()
-            level, title = len(m.group(1)), m.group(2).strip()
+            level, title = len(m.group(1)), m.group(2).strip()[:MAX_HEADING_CHARS]
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, title))

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import dense
 from .atomic import clean_temp
 from .cache import EmbeddingCache, text_key
-from .chunking import Chunk, chunk_note
+from .chunking import Chunk, chunk_note, embed_texts
 from .embed import Embedder
 from .errors import (  # noqa: F401 - re-exported
     IndexCorrupt,
@@ -28,6 +28,7 @@ from .errors import (  # noqa: F401 - re-exported
     IndexStale,
     NothingToIndex,
 )
+from .finding import is_utf8_name
 from .generations import (  # noqa: F401 - current_generation re-exported
     commit_generation,
     current_generation,
@@ -47,7 +48,7 @@ from .loading import (  # noqa: F401 - re-exported
     vectors_bytes,
 )
 from .lock import build_lock
-from .notes import NoteError, find_notes, parse_note
+from .notes import NoteError, find_notes, parse_note, read_note_bytes
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def build_index(
     embedder: Embedder,
     settings: IndexSettings,
     progress: Callable[[str, int, int], None] | None = None,
+    follow_links: bool = False,
     *,
     wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
@@ -104,7 +106,9 @@ def build_index(
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with build_lock(folder, wait):
-            return _build([os.fspath(s) for s in sources], folder, embedder, settings, progress)
+            return _build(
+                [os.fspath(s) for s in sources], folder, embedder, settings, progress, follow_links
+            )
     except OSError as exc:
         if not exc.filename:  # e.g. a full disk: say where
             exc.filename = str(folder)
@@ -117,13 +121,16 @@ def _build(
     embedder: Embedder,
     settings: IndexSettings,
     progress: Callable[[str, int, int], None] | None,
+    follow_links: bool = False,
 ) -> BuildReport:
     t0 = time.perf_counter()
     for place in (folder, folder / "cache"):  # what killed builds left half written
         clean_temp(place)
     report = BuildReport()
-    found = find_notes(sources)
+    found = find_notes(sources, follow_links)
     report.skipped = found.skipped
+    report.errors.extend(found.errors)
+    report.warnings.extend(found.warnings)
     report.errors.extend(f"{p}: no such file or folder" for p in found.missing)
     old_chunks, old_shas = _previous(folder, settings)
 
@@ -133,7 +140,10 @@ def _build(
     # Absolute paths: the index must load the same from any working folder.
     for path in (os.path.abspath(f) for f in found.files):
         try:
-            data = Path(path).read_bytes()
+            data = read_note_bytes(path)
+        except NoteError as exc:
+            report.errors.append(str(exc))
+            continue
         except OSError as exc:
             report.errors.append(f"{path}: cannot read ({exc.strerror})")
             continue
@@ -144,10 +154,11 @@ def _build(
         else:
             try:
                 note = parse_note(data, path)
+                new = chunk_note(note, settings.chunk_size, settings.chunk_overlap)
             except NoteError as exc:
                 report.errors.append(str(exc))
                 continue
-            new = chunk_note(note, settings.chunk_size, settings.chunk_overlap)
+            report.warnings.extend(note.warnings)
             pairs = [(c, tokenize(c.context)) for c in new]
         chunks.extend(c for c, _ in pairs)
         terms.extend(t for _, t in pairs)
@@ -168,7 +179,7 @@ def _build(
     before = len(cache)
     # Sentences and headings are embedded now so that answering a question
     # needs one embedding (the question's), not one per candidate sentence.
-    quotables = list(dict.fromkeys(q for c in chunks for q in c.sentence_texts()))
+    quotables = embed_texts(chunks)[len(chunks) :]  # the same texts an upload prepares
     total = len(texts) + len(quotables)
 
     def step(n: int) -> None:
@@ -195,7 +206,7 @@ def _build(
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
         "dense_index": dense.kind(index),
-        "sources": [os.path.abspath(s) for s in sources],
+        "sources": [os.path.abspath(s) for s in sources if is_utf8_name(os.fspath(s))],
         "notes": notes_meta,
         "chunk_count": len(chunks),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -9,12 +9,17 @@ import pytest
 
 MODULES = [
     "index.notes",
+    "index.decoding",
+    "index.front_matter",
+    "index.finding",
     "index.sections",
     "index.chunking",
     "index.lexical",
     "index.search",
     "chatbot.answer",
     "chatbot.uploads",
+    "chatbot.cli",
+    "chatbot.jsonl",
     "chatbot.engine",
     "chatbot.evaluate",
     "chatbot.answer_type",

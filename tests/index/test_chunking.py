@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.chunking import chunk_note
-from index.notes import parse_note, read_note
+from index.notes import NoteError, parse_note, read_note
 from index.sections import is_noise, split_sections
 
 from ..conftest import SEED_NOTE
@@ -78,3 +81,59 @@ def test_chunks_are_exact_and_cover_every_segment(lines, size, data):
         for i in range(seg.start, seg.end):
             if not note.text[i].isspace():
                 assert i in covered, f"character {note.text[i]!r} at {i} lost"
+
+
+class _CountingText(str):
+    """A note text that tallies the characters `count` and `find` scan over it."""
+
+    scanned = 0
+
+    def count(self, sub, start=0, end=None):
+        end = len(self) if end is None else end
+        type(self).scanned += max(0, end - start)
+        return super().count(sub, start, end)
+
+    def find(self, sub, start=0, end=None):
+        at = super().find(sub, start, end)
+        stop = (len(self) if end is None else end) if at < 0 else at + len(sub)
+        type(self).scanned += max(0, stop - start)
+        return at
+
+
+def test_chunking_work_is_linear_in_note_size():
+    """Line numbers are counted on from the previous chunk, not from the top (issue 11).
+
+    Counted, not timed: scanning from the top for each chunk is ~n²/600
+    characters (277 s for a 20 MB note); counting on is ~n.
+    """
+    lines = [ln for ln in SEED_NOTE.read_text("utf-8").splitlines() if ln.strip()]
+    body = "\n".join(f"第{i}行：{lines[i % len(lines)]}" for i in range(4000))
+    note = parse_note(body.encode(), "big.md")
+    counted = dataclasses.replace(note, text=_CountingText(note.text))
+    _CountingText.scanned = 0
+    chunks = chunk_note(counted)
+    assert len(chunks) > 500
+    assert _CountingText.scanned <= 3 * len(note.text)
+    for c in chunks[::50]:
+        assert note.text.count("\n", 0, c.start) + 1 == c.line
+
+
+def test_a_note_needing_too_many_embeddings_is_refused(monkeypatch):
+    monkeypatch.setattr("index.chunking.MAX_NOTE_TEXTS", 40)
+    text = "# 多\n\n" + "\n".join(f"第{i}句话。" for i in range(60))
+    with pytest.raises(NoteError, match=r"many.md: .*texts to embed.*limit of 40 per note"):
+        chunk_note(parse_note(text.encode(), "many.md"))
+    assert chunk_note(parse_note(b"# few\n\none. two.\n", "few.md"))
+
+
+def test_a_huge_heading_is_not_copied_into_every_chunk():
+    """Title and section path travel with each chunk: they stay a line long (issue 11)."""
+    heading = "# " + "# " * 20_000 + "标题"  # also the shape that made a lazy regex backtrack
+    body = "".join(f"第{i}句话讲一件事。" for i in range(400))
+    note = parse_note(f"{heading}\n\n## {'长' * 50_000}\n\n{body}\n".encode(), "h.md")
+    assert len(note.title) <= 200
+    chunks = chunk_note(note)
+    assert len(chunks) > 10
+    for c in chunks:
+        assert len(c.context) <= 300 + 3 * 200 + 10
+        assert note.text[c.start : c.end] == c.text

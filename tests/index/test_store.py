@@ -125,3 +125,17 @@ def test_engine_rebuilds_when_model_differs(notes_dir, tmp_path, fake_embedder):
         load_index(tmp_path / "ix", _settings(fake_embedder)).manifest["model_id"]
         == "fake-bigram-64"
     )
+
+
+def test_a_prepared_note_is_not_embedded_again_by_the_build(notes_dir, tmp_path, fake_embedder):
+    from index.prepare import commit_vectors, prepare_note
+
+    ix = tmp_path / "ix"
+    _build(notes_dir, ix, fake_embedder)
+    new = notes_dir / "tea.md"
+    new.write_text("# 茶\n\n白茶要用八十五度的水泡。绿茶要用八十度。\n", "utf-8")
+    prepared = prepare_note(new.read_bytes(), str(new), ix, fake_embedder, _settings(fake_embedder))
+    commit_vectors(ix, _settings(fake_embedder), prepared.vectors)
+    calls = fake_embedder.calls
+    rep = _build(notes_dir, ix, fake_embedder)
+    assert rep.embedded == 0 and fake_embedder.calls == calls

@@ -159,5 +159,5 @@ def test_an_upload_waits_for_a_running_build_then_is_indexed(tmp_path, setup, fa
         assert current_generation(ix) == gen and "added" not in result
         kill_9(first)
         thread.join()
-    assert result["added"] == (["tea.md"], [])
+    assert result["added"].added == ["tea.md"] and not result["added"].refused
     assert any(n["path"].endswith("tea.md") for n in engine.notes())
