@@ -102,6 +102,7 @@ def run(a: argparse.Namespace) -> dict:
     errors: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()
+    stopping = threading.Event()
     state: dict = {"big": {"state": "not started"}, "small": {"state": "not started"}}
 
     def asker(i: int) -> None:
@@ -130,7 +131,12 @@ def run(a: argparse.Namespace) -> dict:
                 [handle_file(str(path))], "en", api_name="/add_notes"
             )
         except Exception as exc:
-            state[key].update(state="error", error=f"{type(exc).__name__}: {str(exc)[:200]}")
+            # Stopping the server ends an upload still under way; anything else is an error.
+            state[key].update(
+                state="still embedding when the server stopped" if stopping.is_set() else "error",
+                error=f"{type(exc).__name__}: {str(exc)[:200]}",
+                at_s=round(time.perf_counter() - t_window, 1),
+            )
             return
         done = time.perf_counter()
         state[key].update(
@@ -160,6 +166,7 @@ def run(a: argparse.Namespace) -> dict:
         t.join(120)
     if a.wait_big and state["big"]["state"] == "uploading":
         threads[-2].join(a.wait_big)
+    stopping.set()
     proc.terminate()
     try:
         proc.wait(30)
