@@ -205,7 +205,7 @@ def cmd_serve(args) -> int:
         check_serving(args.host, args.port, args.auth)
     except ServeRefused as exc:
         raise UserError(str(exc)) from None
-    from .ui import serve
+    from .server import serve
 
     return serve(_settings(args), host=args.host, port=args.port, auth=args.auth)
 
