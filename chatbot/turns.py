@@ -6,16 +6,17 @@ to back are both kept), and `answers`, each question's *turn* by id (written
 only by the server). A question without a turn is still being answered.
 
 A turn is `answer.to_dict(...)` (lead, kind, suggestions, confidence,
-citations, passages) plus the question's language and, for each citation,
-the passage that holds its quote and the note text around it, so the page
-can be redrawn from storage after a reload. What comes back from storage is
-checked field by field and anything malformed is dropped, never trusted.
+citations, passages; the text only of quoted passages) plus the question's
+language and, for each citation, the passage that holds its quote and the
+note text around it, so the page can be redrawn from storage after a reload.
+What comes back from storage is checked field by field and anything
+malformed is dropped, never trusted.
 Leaves out: rendering (chatbot/bubble.py, chatbot/cards.py).
 """
 
 from __future__ import annotations
 
-CONTEXT_CHARS = 400  # note text shown before and after a quote by "show in note"
+CONTEXT_CHARS = 240  # note text shown before and after a quote by "show in note"
 MAX_TURNS = 40  # kept in the browser; older ones are dropped
 
 
@@ -62,6 +63,10 @@ def make_turn(
         if note is not None and note[c["start"] : c["end"]] == c["quote"]:
             c["context"] = _context(note, c["start"], c["end"], window)
         cites.append(c)
+    # Every question sends the stored turns back to the server: keep the text
+    # only of the passages that are quoted (the scores table needs no text).
+    cited = {c["passage"] for c in cites}
+    passages = [p if i in cited else {**p, "text": ""} for i, p in enumerate(passages)]
     return {
         "question": result.get("question", ""),
         "lead": result.get("lead", ""),

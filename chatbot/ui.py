@@ -1,14 +1,14 @@
 """The chat page: Gradio's own components wired to plain functions.
 
 A question goes into the browser's list of questions the moment Enter is
-pressed (a `js=` step, so two questions sent back to back are both kept,
-in order); the server answers every question that has no answer yet, in
-order, and the chat and the sources are drawn from the two stored lists
-(chatbot/turns.py). Each of those events runs one at a time per page
-(`trigger_mode="always_last"`): a question sent during an answer is picked
-up by the next run, never dropped. Nothing is streamed: an answer takes
-tens of milliseconds and appears whole. The server keeps no chat history.
-`/ask` is the same answer as `ask --json`. Start the app with
+pressed (a `js=` step, no round trip, so two questions sent back to back are
+both kept, in order) and shows in the chat as pending. One queued step then
+answers every question that has no answer yet, in order, and draws the chat
+and the sources from the two stored lists (chatbot/turns.py). That step runs
+once at a time per page (`trigger_mode="always_last"`): a question sent
+during a run is picked up by the next, never dropped. Nothing is streamed:
+an answer takes tens of milliseconds and appears whole. The server keeps no
+chat history. `/ask` is the same answer as `ask --json`. Start the app with
 `chatbot.server.start` (it adds the labels, theme, headers and limits).
 """
 
@@ -55,13 +55,29 @@ CONCURRENCY = 16
 QUEUE_SIZE = 200
 MAX_HISTORY_CHARS = 100_000  # the /ask history, as JSON
 
-# The question joins the browser's list at once, before any round trip.
+# A pending question as chat messages: every ASCII punctuation mark backslash-escaped,
+# which Markdown shows as itself; the server's answer then replaces the pair.
+_PENDING_JS = """const pending = q => [
+  { role: "user", content: [{ type: "text", text: q.replace(/[!-\\/:-@\\[-`{-~]/g, "\\\\$&") }] },
+  { role: "assistant", content: [{ type: "text", text: "…" }] },
+];"""
+# On Enter: the question joins the browser's list at once, before any round trip,
+# so questions sent back to back are all kept, in order.
 ADD_QUESTION_JS = f"""(q, asked) => {{
   const text = (q || "").trim();
   if (!text) return [q, asked];
   const id = Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10);
   const before = Array.isArray(asked) ? asked : [];
   return ["", [...before, {{ id, q: text }}].slice(-{turns.MAX_TURNS})];
+}}"""
+# Questions not yet in the chat are shown as pending: after Enter (a step of its
+# own, so the question is sent before the chat is redrawn), and after an answer is
+# drawn from a list that lacks questions asked meanwhile (the next run answers them).
+SHOW_PENDING_JS = f"""(asked, chat) => {{
+  {_PENDING_JS}
+  const shown = (chat || []).filter(m => m.role === "user").length;
+  const missing = (Array.isArray(asked) ? asked : []).slice(shown);
+  return [[...(chat || []), ...missing.flatMap(a => pending(a.q))]];
 }}"""
 CLEAR_JS = "() => [[], {}]"
 I18N = gr.I18n(**TEXTS)  # labels: the browser's language, switchable in Gradio's settings
@@ -108,6 +124,14 @@ def page(asked: object, answers: object, show_scores: bool) -> tuple[list[dict],
         bubble.chat_messages(asked, answers),
         cards.sources_html(turns.answered(asked, answers), show_scores),
     )
+
+
+def answer_and_draw(
+    engine: Engine, asked: object, answers: object, show_scores: bool
+) -> tuple[dict, list[dict], str]:
+    """Answer what is pending, then draw the page: (answers, chat messages, sources)."""
+    answers = answer_pending(engine, asked, answers)
+    return (answers, *page(asked, answers, show_scores))
 
 
 def add_question(question: str, asked: object) -> list[dict]:
@@ -231,7 +255,14 @@ def build_app(
 
         private = {"api_visibility": "private"}
         for trigger in (msg.submit, send.click):
-            trigger(None, [msg, asked], [msg, asked], js=ADD_QUESTION_JS, **private)
+            trigger(
+                None,
+                [msg, asked],
+                [msg, asked],
+                js=ADD_QUESTION_JS,
+                trigger_mode="multiple",
+                **private,
+            ).then(None, [asked, chatbot], [chatbot], js=SHOW_PENDING_JS, **private)
 
         def on_pick(data: gr.SelectData, stored: list) -> list:
             value = data.value.get("text", "") if isinstance(data.value, dict) else data.value
@@ -242,23 +273,21 @@ def build_app(
         for clearing in (clear.click, chatbot.clear):  # our button and the chat's own bin
             clearing(None, None, [asked, answers], js=CLEAR_JS, **private)
 
+        # One run at a time per page; a question asked during a run starts the next.
         gr.on(
             [asked.change, demo.load],
-            lambda a, b: answer_pending(engine, a, b),
-            [asked, answers],
-            [answers],
+            lambda a, b, show: answer_and_draw(engine, a, b, show),
+            [asked, answers, scores],
+            [answers, chatbot, sources],
             trigger_mode="always_last",
             show_progress="hidden",
             **private,
-        )
-        gr.on(
-            [asked.change, answers.change, scores.change, demo.load],
-            page,
+        ).then(None, [asked, chatbot], [chatbot], js=SHOW_PENDING_JS, **private)
+        scores.change(
+            lambda a, b, show: page(a, b, show)[1],
             [asked, answers, scores],
-            [chatbot, sources],
+            [sources],
             queue=False,
-            trigger_mode="always_last",
-            show_progress="hidden",
             **private,
         )
         export.click(

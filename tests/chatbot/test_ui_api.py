@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -105,24 +106,30 @@ def test_page_loads_no_web_fonts(url):
 
 def test_overload_says_busy(tmp_path):
     engine = make_engine(tmp_path)
-    ask = engine.ask
+    ask, release = engine.ask, threading.Event()
 
-    def slow(*args, **kw):
-        time.sleep(1.5)
+    def held(*args, **kw):  # the one worker is busy until the test lets it go
+        release.wait()
         return ask(*args, **kw)
 
-    engine.ask = slow
-    with running(ui.build_app(engine, concurrency=1, queue_size=1)) as u:
-        c = Client(u, verbose=False)
-        jobs = [c.submit("什么是PGC？", [], api_name="/ask") for _ in range(4)]
-        errors = []
-        for job in jobs:
-            try:
-                job.result()
-            except Exception as exc:
-                errors.append(str(exc))
-    assert errors and all("full" in e.lower() for e in errors)
-    assert len(errors) < len(jobs)
+    engine.ask = held
+    try:
+        with running(ui.build_app(engine, concurrency=1, queue_size=1)) as u:
+            c = Client(u, verbose=False)
+            jobs = [c.submit("什么是PGC？", [], api_name="/ask") for _ in range(4)]
+            while sum(j.done() for j in jobs) < 2:  # one runs, one waits: two are refused
+                time.sleep(0.01)
+            release.set()
+            outcomes = []
+            for job in jobs:
+                try:
+                    outcomes.append(job.result()["question"])
+                except Exception as exc:
+                    outcomes.append(str(exc))
+    finally:
+        release.set()
+    refused = [o for o in outcomes if "full" in o.lower()]
+    assert len(refused) == 2 and outcomes.count("什么是PGC？") == 2, outcomes
 
 
 @pytest.mark.slow
