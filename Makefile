@@ -46,9 +46,9 @@ test: install system-deps
 test-fast: install
 	$(PY) -m pytest -q -m "not slow"
 
-bench: install
-	$(PY) scripts/bench.py
-	$(PY) scripts/load_test.py --clients 50 --questions 20 --busy --json bench/load.json
+# Quality and speed on this machine (scripts/bench/): writes bench/report.md and bench/results.json.
+bench: install system-deps
+	$(PY) -m scripts.bench
 
 lint: install
 	$(VENV)/bin/ruff check chatbot index tests scripts
