@@ -50,7 +50,7 @@ EXAMPLES = [
 ]
 # Answers computed at once. Their question embeddings are batched
 # (index/batching.py), so more at once is cheaper per question, not slower.
-CONCURRENCY = 16
+CONCURRENCY = 32
 # Waiting requests beyond this get Gradio's "busy, try again"; 50 tabs asking at once fit.
 QUEUE_SIZE = 200
 MAX_HISTORY_CHARS = 100_000  # the /ask history, as JSON
@@ -79,7 +79,8 @@ SHOW_PENDING_JS = f"""(asked, chat) => {{
   const missing = (Array.isArray(asked) ? asked : []).slice(shown);
   return [[...(chat || []), ...missing.flatMap(a => pending(a.q))]];
 }}"""
-CLEAR_JS = "() => [[], {}]"
+# Clearing empties both lists, the chat and the sources at once.
+CLEAR_JS = f"() => [[], {{}}, [], {json.dumps(cards.sources_html([]), ensure_ascii=False)}]"
 I18N = gr.I18n(**TEXTS)  # labels: the browser's language, switchable in Gradio's settings
 
 
@@ -126,12 +127,16 @@ def page(asked: object, answers: object, show_scores: bool) -> tuple[list[dict],
     )
 
 
-def answer_and_draw(
-    engine: Engine, asked: object, answers: object, show_scores: bool
-) -> tuple[dict, list[dict], str]:
-    """Answer what is pending, then draw the page: (answers, chat messages, sources)."""
-    answers = answer_pending(engine, asked, answers)
-    return (answers, *page(asked, answers, show_scores))
+def answer_and_draw(engine: Engine, asked: object, answers: object, show_scores: bool) -> tuple:
+    """Answer what is pending, then draw the page: (answers, chat messages, sources).
+
+    With nothing new, nothing is redrawn (`gr.skip()`): a redraw would fold again
+    the answers and notes the reader has opened.
+    """
+    new = answer_pending(engine, asked, answers)
+    if new == answers:
+        return gr.skip(), gr.skip(), gr.skip()
+    return (new, *page(asked, new, show_scores))
 
 
 def add_question(question: str, asked: object) -> list[dict]:
@@ -263,6 +268,7 @@ def build_app(
                 trigger_mode="multiple",
                 **private,
             ).then(None, [asked, chatbot], [chatbot], js=SHOW_PENDING_JS, **private)
+        demo.load(page, [asked, answers, scores], [chatbot, sources], queue=False, **private)
 
         def on_pick(data: gr.SelectData, stored: list) -> list:
             value = data.value.get("text", "") if isinstance(data.value, dict) else data.value
@@ -271,7 +277,7 @@ def build_app(
         for picked in (chatbot.example_select, chatbot.option_select):
             picked(on_pick, [asked], [asked], queue=False, **private)
         for clearing in (clear.click, chatbot.clear):  # our button and the chat's own bin
-            clearing(None, None, [asked, answers], js=CLEAR_JS, **private)
+            clearing(None, None, [asked, answers, chatbot, sources], js=CLEAR_JS, **private)
 
         # One run at a time per page; a question asked during a run starts the next.
         gr.on(
@@ -283,6 +289,7 @@ def build_app(
             show_progress="hidden",
             **private,
         ).then(None, [asked, chatbot], [chatbot], js=SHOW_PENDING_JS, **private)
+        demo.load(page, [asked, answers, scores], [chatbot, sources], queue=False, **private)
         scores.change(
             lambda a, b, show: page(a, b, show)[1],
             [asked, answers, scores],
@@ -315,7 +322,9 @@ def build_app(
             return ask_json(engine, question, history)
 
         gr.api(ask, api_name="ask")
-    demo.queue(default_concurrency_limit=concurrency, max_size=queue_size)
+    # Waiting clients hear their place in the queue once a second, not after every
+    # answer (that is a message to each waiting client per answer: 20 % of the CPU).
+    demo.queue(default_concurrency_limit=concurrency, max_size=queue_size, status_update_rate=1.0)
     return demo
 
 

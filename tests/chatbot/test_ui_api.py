@@ -180,6 +180,14 @@ def test_page_draws_chat_and_sources_from_storage(engine):
     assert 'id="nc-turn-1"' in sources and "nc-turn-2" not in sources
 
 
+def test_a_run_with_nothing_new_redraws_nothing(engine):
+    asked = [{"id": "a", "q": "什么是PGC？"}]
+    answers, chat, sources = ui.answer_and_draw(engine, asked, {}, False)
+    assert list(answers) == ["a"] and len(chat) == 2 and "nc-turn-1" in sources
+    # Nothing pending: the reader's opened cards stay as they are.
+    assert ui.answer_and_draw(engine, asked, answers, False) == (gr.skip(),) * 3
+
+
 def test_export_is_made_when_asked(engine, tmp_path):
     assert ui.write_export([], {}, tmp_path) is None and not list(tmp_path.iterdir())
     asked = [{"id": "a", "q": "什么是PGC？"}]
