@@ -49,9 +49,17 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     ev = sub.add_parser("eval", parents=[common], help="hit@k and MRR@10 on a question file")
-    ev.add_argument("questions", help="JSON lines with id, question, kind, evidence")
+    ev.add_argument("questions", nargs="?", help="JSON lines with id, question, kind, evidence")
     ev.add_argument("--top-k", type=int, default=10)
     ev.add_argument("--compare", action="store_true", help="also run the common baseline recipes")
+    ev.add_argument(
+        "--squad",
+        metavar="FILE",
+        help="trust figures on a SQuAD-style JSON file (SQuAD 2.0, CMRC 2018, DRCD): half of "
+        "the articles indexed (into a temporary folder, or --index-dir), the rest withheld",
+    )
+    ev.add_argument("--n", type=int, default=300, help="questions of each kind with --squad")
+    ev.add_argument("--seed", type=int, default=0, help="sampling seed with --squad")
 
     sv = sub.add_parser("serve", parents=[common], help="serve the chat UI in the browser")
     sv.add_argument("--host", default="127.0.0.1")
@@ -92,9 +100,11 @@ def cmd_index(args) -> int:
 
     t0 = time.perf_counter()
     engine.embedder  # load the model before the clock of the build
-    report = engine.build(list(settings.notes), progress)
-    if bar is not None:
-        bar.close()
+    try:
+        report = engine.build(list(settings.notes), progress)
+    finally:  # an error message must not land on the progress bar's line
+        if bar is not None:
+            bar.close()
     if not report.notes:
         raise UserError("no notes found in " + ", ".join(settings.notes))
     print(
@@ -175,6 +185,10 @@ def cmd_eval(args) -> int:
         score_results,
     )
 
+    if args.squad:
+        return _eval_squad(args)
+    if not args.questions:
+        raise UserError("give a question file, or --squad FILE")
     try:
         questions = load_questions(args.questions)
     except QuestionFileError as exc:
@@ -195,6 +209,26 @@ def cmd_eval(args) -> int:
         from .compare import compare
 
         print(compare(args.questions, engine))
+    return 0
+
+
+def _eval_squad(args) -> int:
+    from .config import settings_from
+    from .engine import Engine
+    from .squad import SquadFileError
+    from .trust import run
+
+    def make_engine(notes, index_dir):
+        settings = settings_from(index_dir=str(index_dir), model=args.model, notes=[str(notes)])
+        engine = Engine(settings, say=lambda m: print(f"notechat: {m}", file=sys.stderr))
+        engine.build([str(notes)])
+        return engine.open()
+
+    try:
+        report, _ = run(args.squad, make_engine, args.n, args.seed, args.index_dir, args.top_k)
+    except SquadFileError as exc:
+        raise UserError(str(exc)) from None
+    print(report.format())
     return 0
 
 
@@ -234,7 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"notechat: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:  # disk full, permissions: the old index is still intact
-        print(f"notechat: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"notechat: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -17,6 +17,14 @@ DEFAULT_NOTES = DATA_DIR / "notes"  # ships the AIGC reading note
 DEFAULT_INDEX_DIR = DATA_DIR / "index"
 DEFAULT_UPLOAD_DIR = DATA_DIR / "uploads"
 MAX_QUESTION_CHARS = 2000
+# Offered with a greeting and shown under the chat box (about the shipped note).
+EXAMPLES = (
+    "什么是PGC？",
+    "百度的数字人平台叫什么名字？",
+    "AIGC在影视行业有哪些应用？",
+    "How long does Magic3D take to generate a 3D model?",
+    "What is UGC?",
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,7 @@ class Settings:
     model: str = "e5-small"
     top_k: int = 5
     upload_dir: Path = DEFAULT_UPLOAD_DIR
+    examples: tuple[str, ...] = EXAMPLES
 
 
 def settings_from(

@@ -1,7 +1,8 @@
 """The question-answering engine: an index kept up to date, and `ask`.
 
 `Engine.open` loads the index, or builds it when it is missing, and rebuilds
-it (saying why) when it is stale, damaged or made with another model.
+it from its own notes (saying why) when it is stale, damaged or made with
+another model; `index.recovery` decides which.
 `Engine.ask` cleans the question, folds in the conversation when the
 question leans on it, retrieves, quotes and judges confidence.
 """
@@ -9,15 +10,15 @@ question leans on it, retrieves, quotes and judges confidence.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from index import (
     BuildReport,
-    IndexProblem,
     IndexSettings,
     Searcher,
     build_index,
@@ -25,37 +26,16 @@ from index import (
     load_index,
 )
 from index.embed import Embedder
-from index.store import read_manifest
+from index.recovery import open_index, sources_of
+from index.search import Hit
 
-from .answer import (
-    Answer,
-    choose_quotes,
-    compose,
-    language_of,
-    lead_text,
-    verified_citations,
-)
+from . import calibration
+from .answer import Answer, compose, lead_text, pick, verified_citations
 from .config import MAX_QUESTION_CHARS, Settings
+from .features import Analysis, analyse, language_of, question_row
+from .smalltalk import REPLIES, has_content, refers_back, small_talk
 
 log = logging.getLogger(__name__)
-
-# Words that point back into the conversation ("它生成一个模型要多久？").
-_REFERS = re.compile(
-    r"它|他们|她们|他|她|其|该|这个|那个|这款|这项|此|上述|前者|后者"
-    r"|\b(?:it|its|they|them|their|this|that|these|those|he|she|his|her)\b",
-    re.I,
-)
-
-# Confidence, calibrated on the dev questions (scripts/calibrate.py prints the
-# features). The signal is the cosine between the question and the closest
-# sentence of the top passages. e5 scores a question against a note in another
-# language about 0.07 lower, so that pair has its own thresholds.
-HIGH = {"same": 0.87, "cross": 0.795}
-FLOOR = {"same": 0.80, "cross": 0.74}
-# ... and it must stand out from the note's other sentences by this many
-# standard deviations: "ChatGPT是哪家公司开发的？" is close to every sentence
-# of an AI note (z 1.7), an answered question is not (z 2.1 to 7).
-HIGH_Z = 2.0
 
 
 class QuestionError(ValueError):
@@ -85,24 +65,6 @@ def clean_question(text: object) -> str:
     return text
 
 
-def judge(cosine: float, cross_language: bool, type_ok: bool = True, z: float = 99.0) -> str:
-    """high / low / none from the closest sentence's cosine to the question.
-
-    `z` is how far that cosine stands above the question's cosine to the
-    notes' sentences in general, in standard deviations.
-    `type_ok` is False when the question asks for a number, a duration or a
-    date and no quoted sentence holds one: then the note is talking about the
-    subject but does not say what was asked, which is at best "low".
-
-    >>> judge(0.93, False), judge(0.93, False, type_ok=False), judge(0.70, True)
-    ('high', 'low', 'none')
-    """
-    pair = "cross" if cross_language else "same"
-    if cosine < FLOOR[pair]:
-        return "none"
-    return "high" if cosine >= HIGH[pair] and type_ok and z >= HIGH_Z else "low"
-
-
 class Engine:
     def __init__(
         self,
@@ -126,39 +88,43 @@ class Engine:
         return IndexSettings(self.embedder.model_id, self.embedder.dim)
 
     def sources(self) -> list[str]:
-        try:
-            srcs = list(read_manifest(self.settings.index_dir).get("sources") or [])
-        except IndexProblem:
-            srcs = []
-        srcs = srcs or list(self.settings.notes)
+        # The index's own notes; the configured ones only where nothing was built.
+        srcs = sources_of(self.settings.index_dir, self.settings.notes)
         up = str(self.settings.upload_dir)
         if Path(up).is_dir() and up not in srcs:
             srcs.append(up)
         return srcs
 
     def open(self) -> Engine:
-        """Load the index, building or rebuilding it when needed."""
-        try:
-            loaded = load_index(self.settings.index_dir, self.index_settings())
-        except IndexProblem as exc:
-            self.say(f"{exc}; building the index now")
-            self.build(self.sources())
-            loaded = load_index(self.settings.index_dir, self.index_settings())
+        """Load the index, recovering or rebuilding it when needed (see index.recovery)."""
+        loaded = open_index(
+            self.settings.index_dir, self.index_settings(), self.build, self.sources, self.say
+        )
         with self._lock:
             self.searcher = Searcher(loaded, self.embedder)
         return self
 
-    def build(self, sources: Sequence[str], progress=None) -> BuildReport:
+    def build(self, sources: Sequence[str], progress=None, wait: bool = False) -> BuildReport:
+        """Build the index of `sources`.
+
+        Another build of the same folder raises IndexBusy, or with `wait` is
+        waited for: an upload must not be lost to an `index` that is running.
+        """
         report = build_index(
-            sources, self.settings.index_dir, self.embedder, self.index_settings(), progress
+            sources,
+            self.settings.index_dir,
+            self.embedder,
+            self.index_settings(),
+            progress,
+            wait=self.say if wait else None,
         )
-        for err in report.errors:
-            self.say(err)
+        for msg in report.errors + report.warnings:
+            self.say(msg)
         return report
 
     def reindex(self, sources: Sequence[str] | None = None) -> BuildReport:
         """Re-index (only changed text is embedded) and swap the live searcher."""
-        report = self.build(list(sources) if sources else self.sources())
+        report = self.build(list(sources) if sources else self.sources(), wait=True)
         loaded = load_index(self.settings.index_dir, self.index_settings())
         with self._lock:
             self.searcher = Searcher(loaded, self.embedder)
@@ -177,50 +143,72 @@ class Engine:
 
     def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None) -> Answer:
         question = clean_question(question)
+        lang = language_of(question)
+        if (talk := small_talk(question)) is not None:
+            return self._reply(question, talk, lang)
+        if not has_content(question):
+            lead = lead_text([], "none", lang)
+            return Answer(question, lead, "none", (), (), lang, question, lead=lead)
         history = [h for h in (_safe(h) for h in history[-3:]) if h]
         k = max(1, min(int(top_k or self.settings.top_k), 50))
         searcher = self._searcher()
+        if history and refers_back(question):  # "它…": only the question with its context
+            return self._answer(searcher, question, f"{history[-1]} {question}", k)
         ans = self._answer(searcher, question, question, k)
-        if history and (_REFERS.search(question) or ans.confidence != "high"):
-            # A follow-up: search with the last question for context.
-            query = f"{history[-1]} {question}"
-            with_ctx = self._answer(searcher, question, query, k)
-            if _REFERS.search(question) or _rank(with_ctx) > _rank(ans):
+        if history and ans.confidence != "high":
+            # Perhaps a follow-up without a pronoun ("截至2023年2月打造了多少位？").
+            with_ctx = self._answer(searcher, question, f"{history[-1]} {question}", k)
+            if _rank(with_ctx) > _rank(ans):
                 ans = with_ctx
         return ans
 
-    def _answer(self, searcher: Searcher, question: str, query: str, k: int) -> Answer:
+    def _reply(self, question: str, talk: str, lang: str) -> Answer:
+        """A greeting or thanks: what notechat does, and questions to try; no quote."""
+        lead = REPLIES[talk][lang]
+        suggestions = tuple(self.settings.examples) if talk == "greeting" else ()
+        return Answer(
+            question,
+            lead,
+            "none",
+            (),
+            (),
+            lang,
+            question,
+            lead=lead,
+            kind="greeting",
+            suggestions=suggestions,
+        )
+
+    def analyse(
+        self, question: str, query: str | None = None, k: int = 5
+    ) -> tuple[list[Hit], Analysis]:
+        """Passages and candidate sentences with their features (for `ask` and fitting)."""
+        return self._analyse(self._searcher(), question, query or question, k)
+
+    def _analyse(
+        self, searcher: Searcher, question: str, query: str, k: int
+    ) -> tuple[list[Hit], Analysis]:
         qv = searcher.embed_query(query)
         hits = searcher.search(query, k=max(k, 5), query_vector=qv)
-        lang = language_of(question)
-        if not hits:
-            return Answer(
-                question,
-                compose([], "none", lang),
-                "none",
-                (),
-                (),
-                lang,
-                query,
-                lead=lead_text([], "none", lang),
-            )
-        quotes = choose_quotes(searcher, query, qv, hits, question)
-        cross = language_of(hits[0].chunk.text) != lang
-        type_ok = quotes.type_found
-        mean, std = searcher.baseline(qv)
-        z = (quotes.best_cosine - mean) / std
-        confidence = judge(quotes.best_cosine, cross, type_ok, z)
-        features = {
-            "cosine": quotes.best_cosine,
-            "z": z,
-            "cross_language": cross,
-            "type_ok": type_ok,
-        }
-        cites = (
-            verified_citations(quotes.picked, searcher.loaded.notes) if confidence != "none" else []
-        )
-        if not cites and confidence != "none":
-            confidence = "none"
+        cross = bool(hits) and language_of(hits[0].chunk.text) != language_of(question)
+        return hits, analyse(searcher, question, query, qv, hits, cross)
+
+    def _answer(self, searcher: Searcher, question: str, query: str, k: int) -> Answer:
+        hits, analysis = self._analyse(searcher, question, query, k)
+        lang, cross = language_of(question), analysis.cross
+        cal = calibration.load(searcher.embedder.model_id)
+        confidence, probability, cites = "none", 0.0, []
+        if analysis.cands:
+            scores = cal.ranker.score(analysis.rows)
+            best = int(np.argmax(scores))
+            row = question_row(analysis, scores, best)
+            probability = float(cal.judge.probability(row[None])[0]) if cal.judge else 0.0
+            confidence = cal.label(probability, lang)
+            if confidence != "none":
+                picked = pick(analysis.cands, scores, searcher.loaded.notes)
+                cites = verified_citations(picked, searcher.loaded.notes)
+            if not cites:
+                confidence = "none"
         return Answer(
             question=question,
             text=compose(cites, confidence, lang),
@@ -229,13 +217,13 @@ class Engine:
             passages=tuple(hits[:k]),
             language=lang,
             query=query,
-            features=features,
+            features={"probability": round(probability, 4), "cross_language": cross},
             lead=lead_text(cites, confidence, lang),
         )
 
 
 def _rank(a: Answer) -> tuple[int, float]:
-    return ({"high": 2, "low": 1, "none": 0}[a.confidence], a.features.get("cosine", 0.0))
+    return ({"high": 2, "low": 1, "none": 0}[a.confidence], a.features.get("probability", 0.0))
 
 
 def _safe(text: object) -> str:

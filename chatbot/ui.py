@@ -41,13 +41,6 @@ from .uploads import UPLOAD_SUFFIXES, add_notes  # noqa: E402
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = [
-    "什么是PGC？",
-    "百度的数字人平台叫什么名字？",
-    "AIGC在影视行业有哪些应用？",
-    "How long does Magic3D take to generate a 3D model?",
-    "What is UGC?",
-]
 # Answers computed at once. Their question embeddings are batched
 # (index/batching.py), so more at once is cheaper per question, not slower.
 CONCURRENCY = 32
@@ -223,7 +216,7 @@ def build_app(
                     latex_delimiters=[],
                     sanitize_html=True,
                     allow_tags=False,
-                    examples=[{"text": q} for q in EXAMPLES],
+                    examples=[{"text": q} for q in engine.settings.examples],
                 )
                 with gr.Row():
                     msg = gr.Textbox(

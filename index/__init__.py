@@ -5,18 +5,19 @@ Data flows one way: note → sections → chunks → (vectors, terms) → hits.
 
 from .chunking import Chunk, chunk_note
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
-from .notes import Note, NoteError, find_notes, read_note
-from .search import Hit, Searcher
-from .store import (
-    BuildReport,
+from .errors import (
+    IndexBusy,
     IndexCorrupt,
+    IndexLost,
     IndexMissing,
     IndexProblem,
-    IndexSettings,
     IndexStale,
-    build_index,
-    load_index,
+    NothingToIndex,
 )
+from .loading import IndexSettings, load_index
+from .notes import Note, NoteError, find_notes, read_note
+from .search import Hit, Searcher
+from .store import BuildReport, build_index
 
 __all__ = [
     "BuildReport",
@@ -24,13 +25,16 @@ __all__ = [
     "DEFAULT_MODEL",
     "Embedder",
     "Hit",
+    "IndexBusy",
     "IndexCorrupt",
+    "IndexLost",
     "IndexMissing",
     "IndexProblem",
     "IndexSettings",
     "IndexStale",
     "Note",
     "NoteError",
+    "NothingToIndex",
     "Searcher",
     "build_index",
     "chunk_note",

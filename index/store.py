@@ -1,81 +1,55 @@
-"""Build, save and load an index folder: chunks, FAISS vectors and a manifest.
+"""Build an index folder: notes → chunks → vectors → a new generation made live.
 
-Layout of an index folder::
-
-    CURRENT            name of the live generation, swapped atomically
-    gen-000007/        manifest.json, chunks.json, dense.faiss
-    cache/             embedding cache (index.embed.EmbeddingCache)
-
-A build writes a whole new generation, then replaces CURRENT: a reader (or a
-build killed at any point) sees the old index or the new one, never a mix.
-The manifest records the model, dimension, chunking settings, each note's
-sha256 and each file's sha256, so a truncated or foreign file is detected on
-load. Rebuilding reuses the chunks of unchanged notes and cached vectors of
-unchanged text: only new or edited text is embedded.
+Rebuilding reuses the chunks of unchanged notes and cached vectors of
+unchanged text: only new or edited text is embedded. The folder's layout and
+the switch to the new generation are `index.generations`; loading and
+verifying is `index.loading` (its names are re-exported here).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
-import re
-import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from . import dense
-from .atomic import atomic_write_bytes, atomic_write_text, clean_temp
-from .chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, Chunk, chunk_note
-from .embed import Embedder, EmbeddingCache, text_key
+from .atomic import clean_temp
+from .cache import EmbeddingCache, text_key
+from .chunking import Chunk, chunk_note
+from .embed import Embedder
+from .errors import (  # noqa: F401 - re-exported
+    IndexCorrupt,
+    IndexMissing,
+    IndexProblem,
+    IndexStale,
+    NothingToIndex,
+)
+from .generations import (  # noqa: F401 - current_generation re-exported
+    commit_generation,
+    current_generation,
+    write_sources,
+)
 from .lexical import tokenize
+from .loading import (  # noqa: F401 - re-exported
+    FORMAT_VERSION,
+    IndexSettings,
+    LoadedIndex,
+    check_settings,
+    live_generation,
+    load_index,
+    read_generation_manifest,
+    read_manifest,
+    sha256,
+    vectors_bytes,
+)
+from .lock import build_lock
 from .notes import NoteError, find_notes, parse_note
 
 log = logging.getLogger(__name__)
-
-FORMAT_VERSION = 2
-_GEN = re.compile(r"^gen-(\d{6})$")
-
-
-class IndexProblem(RuntimeError):
-    """Base for index problems; the message says which folder and why."""
-
-
-class IndexMissing(IndexProblem):
-    pass
-
-
-class IndexCorrupt(IndexProblem):
-    pass
-
-
-class IndexStale(IndexProblem):
-    pass
-
-
-@dataclass(frozen=True)
-class IndexSettings:
-    model_id: str
-    dim: int
-    chunk_size: int = DEFAULT_CHUNK_SIZE
-    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP
-    approx_threshold: int = dense.APPROX_THRESHOLD
-
-
-@dataclass
-class LoadedIndex:
-    folder: Path
-    manifest: dict
-    chunks: list[Chunk]
-    terms: list[list[str]]
-    faiss_index: object
-    notes: dict[str, str]  # note path → full text, for verbatim checks
-    sentences: dict[str, np.ndarray] = field(default_factory=dict)  # text hash → vector
 
 
 @dataclass
@@ -86,89 +60,8 @@ class BuildReport:
     reused_notes: int = 0
     seconds: float = 0.0
     skipped: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def current_generation(folder: Path) -> Path | None:
-    try:
-        name = (folder / "CURRENT").read_text("utf-8").strip()
-    except OSError:
-        return None
-    return folder / name if _GEN.match(name) else None
-
-
-def read_manifest(folder: str | os.PathLike) -> dict:
-    folder = Path(folder)
-    gen = current_generation(folder)
-    if gen is None:
-        raise IndexMissing(f"no index in {folder} (build one with: python -m chatbot index)")
-    try:
-        manifest = json.loads((gen / "manifest.json").read_text("utf-8"))
-        if not isinstance(manifest, dict):
-            raise ValueError("not an object")
-    except (OSError, ValueError) as exc:
-        raise IndexCorrupt(f"{gen / 'manifest.json'}: unreadable ({exc})") from None
-    return manifest
-
-
-def check_settings(manifest: dict, settings: IndexSettings) -> None:
-    """Raise IndexStale when the index was built with other settings."""
-    want = {
-        "format_version": FORMAT_VERSION,
-        "model_id": settings.model_id,
-        "dim": settings.dim,
-        "chunk_size": settings.chunk_size,
-        "chunk_overlap": settings.chunk_overlap,
-    }
-    have = {k: manifest.get(k) for k in want}
-    diff = [f"{k} {have[k]!r} → {v!r}" for k, v in want.items() if have[k] != v]
-    if diff:
-        raise IndexStale("index built with other settings: " + ", ".join(diff))
-
-
-def load_index(folder: str | os.PathLike, settings: IndexSettings | None = None) -> LoadedIndex:
-    """Load and verify the live generation; raises IndexMissing/Corrupt/Stale."""
-    folder = Path(folder)
-    manifest = read_manifest(folder)
-    gen = current_generation(folder)
-    assert gen is not None
-    if settings is not None:
-        check_settings(manifest, settings)
-    blobs = {}
-    for name, digest in (manifest.get("files") or {}).items():
-        try:
-            data = (gen / name).read_bytes()
-        except OSError as exc:
-            raise IndexCorrupt(f"{gen / name}: unreadable ({exc.strerror})") from None
-        if _sha(data) != digest:
-            raise IndexCorrupt(f"{gen / name}: damaged (checksum differs from the manifest)")
-        blobs[name] = data
-    if set(blobs) != {"chunks.json", "dense.faiss", "sentences.npz"}:
-        raise IndexCorrupt(f"{gen}: manifest does not list the index files")
-    try:
-        rows = json.loads(blobs["chunks.json"].decode("utf-8"))["chunks"]
-        chunks = [Chunk(**{k: r[k] for k in Chunk.__dataclass_fields__}) for r in rows]
-        terms = [list(r["terms"]) for r in rows]
-        faiss_index = dense.from_bytes(blobs["dense.faiss"])
-        sentences = _read_vectors(blobs["sentences.npz"])
-    except Exception as exc:  # JSON, key and FAISS errors all mean the same here
-        raise IndexCorrupt(f"{gen}: cannot load ({type(exc).__name__}: {exc})") from None
-    if faiss_index.ntotal != len(chunks) or faiss_index.d != manifest.get("dim"):
-        raise IndexCorrupt(f"{gen}: {faiss_index.ntotal} vectors for {len(chunks)} chunks")
-    notes = {}
-    for entry in manifest.get("notes", []):
-        try:
-            data = Path(entry["path"]).read_bytes()
-        except OSError:
-            raise IndexStale(f"note {entry['path']} is gone since the index was built") from None
-        if _sha(data) != entry["sha256"]:
-            raise IndexStale(f"note {entry['path']} changed since the index was built")
-        notes[entry["path"]] = parse_note(data, entry["path"]).text
-    return LoadedIndex(folder, manifest, chunks, terms, faiss_index, notes, sentences)
+    errors: list[str] = field(default_factory=list)  # notes that could not be indexed
+    warnings: list[str] = field(default_factory=list)  # the index is complete, but…
 
 
 def _previous(
@@ -176,10 +69,9 @@ def _previous(
 ) -> tuple[dict[str, list[tuple[Chunk, list[str]]]], dict]:
     """Chunks of the live generation by note sha256, if it was built the same way."""
     try:
-        manifest = read_manifest(folder)
+        gen = live_generation(folder)
+        manifest = read_generation_manifest(gen)
         check_settings(manifest, settings)
-        gen = current_generation(folder)
-        assert gen is not None
         rows = json.loads((gen / "chunks.json").read_text("utf-8"))["chunks"]
     except (IndexProblem, OSError, ValueError, KeyError, TypeError):
         return {}, {}
@@ -200,12 +92,35 @@ def build_index(
     embedder: Embedder,
     settings: IndexSettings,
     progress: Callable[[str, int, int], None] | None = None,
+    *,
+    wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """(Re)build the index of every note under `sources` into `folder`."""
-    t0 = time.perf_counter()
+    """(Re)build the index of every note under `sources` into `folder`.
+
+    One build at a time per folder (index.lock): when another holds it this
+    raises IndexBusy, or with `wait` given, says so through it and waits.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    clean_temp(folder)
+    try:
+        with build_lock(folder, wait):
+            return _build([os.fspath(s) for s in sources], folder, embedder, settings, progress)
+    except OSError as exc:
+        if not exc.filename:  # e.g. a full disk: say where
+            exc.filename = str(folder)
+        raise
+
+
+def _build(
+    sources: list[str],
+    folder: Path,
+    embedder: Embedder,
+    settings: IndexSettings,
+    progress: Callable[[str, int, int], None] | None,
+) -> BuildReport:
+    t0 = time.perf_counter()
+    for place in (folder, folder / "cache"):  # what killed builds left half written
+        clean_temp(place)
     report = BuildReport()
     found = find_notes(sources)
     report.skipped = found.skipped
@@ -222,7 +137,7 @@ def build_index(
         except OSError as exc:
             report.errors.append(f"{path}: cannot read ({exc.strerror})")
             continue
-        sha = _sha(data)
+        sha = sha256(data)
         if old_shas.get(path) == sha and path in old_chunks:
             pairs = old_chunks[path]
             report.reused_notes += 1
@@ -238,14 +153,22 @@ def build_index(
         terms.extend(t for _, t in pairs)
         notes_meta.append({"path": path, "sha256": sha, "chunks": len(pairs)})
     report.notes, report.chunks = len(notes_meta), len(chunks)
+    if not notes_meta:  # an empty index would replace the user's without a word
+        why = f" ({report.errors[0]})" if report.errors else ""
+        raise NothingToIndex(
+            f"no notes found in {', '.join(map(str, sources))}{why}; "
+            f"the index in {folder} is left as it was"
+        )
 
     cache = EmbeddingCache(folder / "cache", settings.model_id, settings.dim)
+    if cache.problem:
+        report.warnings.append(cache.problem)
     texts = [c.context for c in chunks]
     done = [0]
     before = len(cache)
     # Sentences and headings are embedded now so that answering a question
     # needs one embedding (the question's), not one per candidate sentence.
-    quotables = list(dict.fromkeys(q for c in chunks for q in c.quotables()))
+    quotables = list(dict.fromkeys(q for c in chunks for q in c.sentence_texts()))
     total = len(texts) + len(quotables)
 
     def step(n: int) -> None:
@@ -263,7 +186,7 @@ def build_index(
     blobs = {
         "chunks.json": json.dumps({"chunks": chunk_rows}, ensure_ascii=False).encode("utf-8"),
         "dense.faiss": dense.to_bytes(index),
-        "sentences.npz": _vectors_bytes([text_key(q) for q in quotables], sentence_vecs),
+        "sentences.npz": vectors_bytes([text_key(q) for q in quotables], sentence_vecs),
     }
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -276,60 +199,18 @@ def build_index(
         "notes": notes_meta,
         "chunk_count": len(chunks),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "files": {name: _sha(b) for name, b in blobs.items()},
+        "files": {name: sha256(b) for name, b in blobs.items()},
     }
-    _commit_generation(folder, blobs, manifest)
-    cache.save(keep={text_key(t) for t in texts + quotables})
+    # Recorded outside the generation: if a generation is damaged, the index
+    # can still be rebuilt from the notes it was made of, and from no others.
+    write_sources(folder, manifest["sources"])
+    # From here on the new index is live: what fails is a warning, not an error.
+    report.warnings.extend(commit_generation(folder, blobs, manifest))
+    try:
+        cache.save(keep={text_key(t) for t in texts + quotables})
+    except OSError as exc:
+        report.warnings.append(
+            f"{exc.filename or cache.path}: could not prune the embedding cache ({exc.strerror})"
+        )
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def _vectors_bytes(keys: list[str], vecs: np.ndarray) -> bytes:
-    import io
-
-    bio = io.BytesIO()
-    np.savez(bio, keys=np.array(keys, dtype="U64"), vecs=np.asarray(vecs, np.float32))
-    return bio.getvalue()
-
-
-def _read_vectors(data: bytes) -> dict[str, np.ndarray]:
-    import io
-
-    with np.load(io.BytesIO(data), allow_pickle=False) as z:
-        keys, vecs = z["keys"].tolist(), z["vecs"]
-    if len(keys) != len(vecs):
-        raise ValueError("sentence keys and vectors differ in number")
-    return dict(zip(keys, vecs, strict=True))
-
-
-def _commit_generation(folder: Path, blobs: dict[str, bytes], manifest: dict) -> None:
-    gens = sorted(int(m.group(1)) for p in folder.iterdir() if (m := _GEN.match(p.name)))
-    name = f"gen-{(gens[-1] + 1 if gens else 1):06d}"
-    gen = folder / name
-    gen.mkdir()
-    try:
-        for fname, data in blobs.items():
-            atomic_write_bytes(gen / fname, data)
-        atomic_write_text(gen / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        _fsync_dir(gen)
-        atomic_write_text(folder / "CURRENT", name + "\n")  # the switch: old or new, never half
-    except BaseException:
-        shutil.rmtree(
-            gen, ignore_errors=True
-        )  # give the space back; CURRENT still names the old one
-        raise
-    _fsync_dir(folder)
-    for p in folder.iterdir():  # older generations and leftovers of killed builds
-        if _GEN.match(p.name) and p.name != name:
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

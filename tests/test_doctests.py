@@ -17,6 +17,10 @@ MODULES = [
     "chatbot.uploads",
     "chatbot.engine",
     "chatbot.evaluate",
+    "chatbot.answer_type",
+    "chatbot.features",
+    "chatbot.smalltalk",
+    "chatbot.squad",
 ]
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pytest
 
-from chatbot.answer import _Sentence, compose, split_sentences, verified_citations
-from chatbot.engine import QuestionError, clean_question, judge
+from chatbot.answer import compose, pick, verified_citations
+from chatbot.engine import QuestionError, clean_question
 from chatbot.evaluate import holds_evidence, load_questions
-from index.chunking import Chunk
+from chatbot.features import Candidate as _Sentence
+from index.chunking import Chunk, split_sentences
 from index.search import Hit
 
 from ..conftest import DEV_FOLLOWUPS, DEV_QUESTIONS
@@ -67,12 +69,22 @@ def test_wording_in_both_languages(lang, confidence, expected):
     assert ("[1]" in text) == (confidence != "none")
 
 
-def test_judge_rules():
-    assert judge(0.95, False) == "high"
-    assert judge(0.84, False) == "low"  # same language needs more closeness
-    assert judge(0.84, True) == "high"
-    assert judge(0.95, False, type_ok=False) == "low"
-    assert judge(0.5, False) == judge(0.5, True) == "none"
+def test_neighbouring_sentences_become_one_quote():
+    note = "甲说了一句。乙接着说完。丙另起一段。"
+    hit = _hit(note, 0)
+    cands = [_Sentence(hit, s, e, note[s:e]) for s, e in split_sentences(note)]
+    picked = pick(cands, np.array([2.0, 1.8, -3.0]), {"n.md": note})
+    assert [c.text for c, _ in picked] == ["甲说了一句。乙接着说完。"]
+    cites = verified_citations(picked, {"n.md": note})
+    assert note[cites[0].start : cites[0].end] == cites[0].quote
+
+
+def test_a_weak_runner_up_is_not_quoted():
+    note = "甲说了一句。乙接着说完。丙另起一段。"
+    hit = _hit(note, 0)
+    cands = [_Sentence(hit, s, e, note[s:e]) for s, e in split_sentences(note)]
+    picked = pick(cands, np.array([-3.0, 2.0, 0.5]), {"n.md": note})
+    assert [c.text for c, _ in picked] == ["乙接着说完。"]
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "\u200b"])
@@ -110,15 +122,14 @@ def test_every_citation_is_verbatim(dev_answers, real_engine):
 
 
 @pytest.mark.slow
-def test_dev_thresholds(dev_answers):
+def test_high_means_the_quote_answers_and_silence_is_never_high(dev_answers):
     ans = [(q, a) for q, a in dev_answers if q.evidence]
     una = [a for q, a in dev_answers if not q.evidence]
-    first = sum(
-        bool(a.citations) and holds_evidence(a.citations[0].quote, q.evidence) for q, a in ans
-    )
-    assert first / len(ans) >= 0.9
-    assert sum(a.confidence == "high" for _, a in ans) / len(ans) >= 0.9
-    assert sum(a.confidence != "high" for a in una) / len(una) >= 0.8
+    first = [bool(a.citations) and holds_evidence(a.citations[0].quote, q.evidence) for q, a in ans]
+    assert sum(first) / len(ans) >= 0.85
+    high = [ok for ok, (_, a) in zip(first, ans, strict=True) if a.confidence == "high"]
+    assert all(high), "a 'high' answer whose first quote does not hold the evidence"
+    assert not [a.question for a in una if a.confidence == "high"]
 
 
 @pytest.mark.slow
@@ -163,3 +174,42 @@ def test_shared_followups(real_engine):
         a = real_engine.ask(q.question, q.history)
         ok += any(holds_evidence(h.chunk.text, q.evidence) for h in a.passages[:5])
     assert ok / len(qs) >= 0.8
+
+
+JUNK = [
+    "hello",
+    "ok",
+    "lorem ipsum",
+    "lorem ipsum dolor sit amet, consectetur adipiscing elit",
+    "<img src=x onerror=alert(1)>",
+    "。。。",
+    "asdf qwer zxcv",
+    "jjjjjjjj",
+    "1234",
+    "???",
+    "the",
+    "测试一下",
+    "啊啊啊啊",
+    "随便说点什么",
+    "The quick brown fox jumps over the lazy dog",
+    "今天天气怎么样？",
+    "xyzzy plugh",
+    "🙂🙂",
+    "null",
+    "undefined",
+    "SELECT * FROM notes; --",
+    "{{7*7}}",
+    "../../etc/passwd",
+    "%s%s%s%n",
+    "你好",
+    "谢谢",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", JUNK)
+def test_no_junk_input_gets_high(real_engine, text):
+    a = real_engine.ask(text)
+    assert a.confidence != "high", [c.quote for c in a.citations]
+    if a.kind == "greeting":
+        assert not a.citations

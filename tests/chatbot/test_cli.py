@@ -19,8 +19,6 @@ from ..conftest import DEV_QUESTIONS, ROOT
 def run(monkeypatch, fake_embedder, notes_dir, tmp_path, capsys):
     """Call the CLI in-process with the fake embedder and a temporary index."""
     monkeypatch.setattr("chatbot.engine.load_embedder", lambda name: fake_embedder)
-    # The fake embedder's cosines are not calibrated: let every answer through.
-    monkeypatch.setattr("chatbot.engine.FLOOR", {"same": -1.0, "cross": -1.0})
     monkeypatch.setenv("NOTECHAT_NOTES", str(notes_dir))
     monkeypatch.setenv("NOTECHAT_UPLOAD_DIR", str(tmp_path / "uploads"))
     ix = str(tmp_path / "ix")

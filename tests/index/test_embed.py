@@ -1,4 +1,4 @@
-"""Embedders: the sentence-transformers path (packaged MiniLM) and the content-hash cache."""
+"""Embedders: the sentence-transformers path (packaged MiniLM)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from index import IndexSettings, Searcher, build_index, load_index
-from index.embed import EmbeddingCache, SentenceTransformerEmbedder
+from index.embed import SentenceTransformerEmbedder
 
 
 @pytest.fixture(scope="module")
@@ -41,16 +41,3 @@ def test_unknown_model_is_a_clear_error():
 
     with pytest.raises(EmbedderError, match="no-such-model"):
         SentenceTransformerEmbedder("no-such-model-anywhere")
-
-
-def test_cache_embeds_each_text_once_and_survives_reload(tmp_path, fake_embedder):
-    cache = EmbeddingCache(tmp_path, fake_embedder.model_id, fake_embedder.dim)
-    a = cache.embed(["甲", "乙", "甲"], fake_embedder)
-    assert fake_embedder.calls == 2
-    cache.save()
-    again = EmbeddingCache(tmp_path, fake_embedder.model_id, fake_embedder.dim)
-    b = again.embed(["乙", "甲"], fake_embedder)
-    assert fake_embedder.calls == 2
-    np.testing.assert_array_equal(a[[1, 0]], b)
-    other = EmbeddingCache(tmp_path, "another-model", fake_embedder.dim)
-    assert len(other) == 0  # keyed by model too

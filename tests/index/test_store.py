@@ -16,7 +16,7 @@ from index import (
     build_index,
     load_index,
 )
-from index.store import current_generation
+from index.store import FORMAT_VERSION, current_generation
 
 
 def _settings(emb, **kw):
@@ -44,7 +44,7 @@ def test_files_are_json_and_faiss_not_pickle(notes_dir, tmp_path, fake_embedder)
     manifest = json.loads((gen / "manifest.json").read_text())
     assert manifest["model_id"] == fake_embedder.model_id and manifest["dim"] == 64
     assert manifest["chunk_size"] > 0 and manifest["notes"][0]["sha256"]
-    assert manifest["format_version"] == 2
+    assert manifest["format_version"] == FORMAT_VERSION
     for p in tmp_path.joinpath("ix").rglob("*"):
         if p.is_file():
             assert not p.read_bytes().startswith(b"\x80"), f"{p} looks like a pickle"
@@ -57,8 +57,9 @@ def test_rebuild_embeds_only_changed_text(notes_dir, tmp_path, fake_embedder):
     assert fake_embedder.calls == first and rep.embedded == 0 and rep.reused_notes == 1
     (notes_dir / "new.md").write_text("# 新笔记\n\n这是一条全新的笔记，讲的是量子计算。\n", "utf-8")
     rep = _build(notes_dir, tmp_path / "ix", fake_embedder)
-    # One chunk, its heading and its one sentence: three new texts, nothing else.
-    assert fake_embedder.calls == first + 3 and rep.embedded == 3 and rep.notes == 2
+    # One chunk and its heading; its one sentence, embedded under the title, is the
+    # chunk's own text: two new texts, nothing else.
+    assert fake_embedder.calls == first + 2 and rep.embedded == 2 and rep.notes == 2
     (notes_dir / "new.md").unlink()
     rep = _build(notes_dir, tmp_path / "ix", fake_embedder)
     loaded = load_index(tmp_path / "ix")

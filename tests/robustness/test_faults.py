@@ -2,81 +2,78 @@
 
 from __future__ import annotations
 
+import errno
 import os
-import random
-import signal
 import subprocess
-import sys
-import textwrap
-import time
 
 import pytest
 
+from chatbot import cli
 from index import IndexCorrupt, IndexSettings, IndexStale, build_index, load_index
 from index.store import current_generation
 
-from ..conftest import ROOT, SEED_NOTE
+from ..conftest import SEED_NOTE
+from .stopped_build import kill_9, stopped_build
 
-BUILDER = textwrap.dedent(
-    """
-    import sys, time
-    sys.path.insert(0, {root!r})
-    sys.path.insert(0, {tests!r})
-    from conftest import FakeEmbedder
-    from index import IndexSettings, build_index
-
-    class Slow(FakeEmbedder):
-        def embed_passages(self, texts):
-            time.sleep(0.002 * len(texts))  # long enough to be killed mid-way
-            return super().embed_passages(texts)
-
-    emb = Slow()
-    build_index([sys.argv[1]], sys.argv[2], emb, IndexSettings(emb.model_id, emb.dim))
-    print("done")
-    """
-)
+# (step at which the build is killed, the index that must load afterwards)
+KILL_POINTS = [
+    ("embed #2", "old"),  # mid-embedding: nothing written yet
+    ("renamed cache/emb.npz #1", "old"),  # new vectors saved, generation not begun
+    ("renamed sources.json #1", "old"),  # the list of notes recorded, generation not begun
+    ("rename gen/chunks.json #1", "old"),  # first file of the generation, not in place
+    ("renamed gen/dense.faiss #1", "old"),  # generation half written
+    ("renamed gen/manifest.json #1", "old"),  # generation complete but not live
+    ("rename CURRENT #1", "old"),  # just before the switch: new CURRENT written, not in place
+    ("renamed CURRENT #1", "new"),  # just after the switch
+    ("remove gen #1", "new"),  # an old generation half removed
+    ("rename cache/emb.npz #2", "new"),  # cache pruned after the commit
+]
 
 
-def _variant(notes, n: int) -> None:
-    """Rewrite the notes so that every build has new text to embed."""
-    text = SEED_NOTE.read_text("utf-8").replace("AIGC", f"AIGC{n}")
-    (notes / "aigc.md").write_text(text, "utf-8")
+def _variant(notes, n: int) -> bytes:
+    """Rewrite the note so that every build has new text to embed; returns its bytes."""
+    data = SEED_NOTE.read_text("utf-8").replace("AIGC", f"AIGC{n}").encode("utf-8")
+    (notes / "aigc.md").write_bytes(data)
+    return data
+
+
+def _assert_complete(ix) -> None:
+    loaded = load_index(ix)
+    assert loaded.chunks
+    assert all(loaded.notes[c.note][c.start : c.end] == c.text for c in loaded.chunks)
 
 
 @pytest.mark.slow
-def test_kill_9_at_random_points_never_leaves_a_broken_index(tmp_path, fake_embedder):
+def test_kill_9_at_every_build_step_never_leaves_a_broken_index(tmp_path, fake_embedder):
     notes = tmp_path / "notes"
     notes.mkdir()
     ix = tmp_path / "ix"
-    script = tmp_path / "builder.py"
-    script.write_text(BUILDER.format(root=str(ROOT), tests=str(ROOT / "tests")), "utf-8")
-    rng = random.Random(1234)
     settings = IndexSettings(fake_embedder.model_id, fake_embedder.dim)
-    _variant(notes, 0)
+    old = _variant(notes, 0)
     build_index([notes], ix, fake_embedder, settings)
-    kills = 0
-    for round_ in range(1, 9):
-        _variant(notes, round_)
-        proc = subprocess.Popen(
-            [sys.executable, str(script), str(notes), str(ix)], stdout=subprocess.PIPE
-        )
-        time.sleep(rng.uniform(0.3, 2.5))
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            kills += 1
-        proc.wait()
+    for n, (stop, survivor) in enumerate(KILL_POINTS, 1):
+        new = _variant(notes, n)
+        with stopped_build(notes, ix, stop) as proc:
+            kill_9(proc)
         try:
-            loaded = load_index(ix)  # the new index, complete
-            assert all(loaded.notes[c.note][c.start : c.end] == c.text for c in loaded.chunks)
-        except IndexStale:
-            pass  # the old index, complete: stale only because the note changed since
+            if survivor == "new":
+                _assert_complete(ix)
+            else:
+                with pytest.raises(IndexStale, match="changed"):
+                    load_index(ix)  # every file verified; only the note moved on
+                (notes / "aigc.md").write_bytes(old)
+                _assert_complete(ix)  # the old index, whole
+                (notes / "aigc.md").write_bytes(new)
         except IndexCorrupt as exc:  # pragma: no cover - the failure this test exists for
-            pytest.fail(f"round {round_}: broken index after kill -9: {exc}")
-        # The next build completes, reusing what the killed one cached.
-        build_index([notes], ix, fake_embedder, settings)
-        assert load_index(ix).chunks
+            pytest.fail(f"kill -9 at {stop!r}: broken index: {exc}")
+        # The next build completes, reusing what the killed one had cached.
+        report = build_index([notes], ix, fake_embedder, settings)
+        _assert_complete(ix)
+        if stop != "embed #2":
+            assert report.embedded == 0, f"after {stop!r} the cache was lost"
         assert len([p for p in ix.iterdir() if p.name.startswith("gen-")]) == 1
-    assert kills >= 4
+        assert not list(ix.rglob(".tmp-*"))
+        old = new
 
 
 def _mount_tmpfs(path, size: str) -> bool:
@@ -108,6 +105,7 @@ def test_disk_full_during_save_leaves_the_old_index(tmp_path, fake_embedder):
         with pytest.raises(OSError) as err:
             build_index([notes], ix, fake_embedder, settings)
         assert err.value.errno == 28  # ENOSPC
+        assert str(ix) in err.value.filename  # the message names the index
         (notes / "big.md").unlink()
         assert load_index(ix).chunks == before  # the old index, intact and current
         assert not list(ix.glob(".tmp-*"))
@@ -127,19 +125,72 @@ def test_truncated_current_pointer_is_missing_not_broken(tmp_path, fake_embedder
     assert current_generation(ix) is None
 
 
-def test_cli_reports_disk_errors_in_one_line(
+def test_cli_reports_disk_errors_in_one_line_naming_the_index(
     tmp_path, monkeypatch, capsys, fake_embedder, notes_dir
 ):
-    import errno
-
-    from chatbot import cli
-
     monkeypatch.setattr("chatbot.engine.load_embedder", lambda name: fake_embedder)
+    ix = tmp_path / "ix"
+    argv = ["index", str(notes_dir), "--index-dir", str(ix)]
+    assert cli.main(argv) == 0
+    gen = current_generation(ix)
+    (notes_dir / "new.md").write_text("# 新\n\n新的一段。\n", "utf-8")
 
-    def full(*a, **k):
-        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "ix"))
+    def full(*a, **k):  # as the kernel says it: no file name attached
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("index.atomic.os.fsync", full)
-    code = cli.main(["index", str(notes_dir), "--index-dir", str(tmp_path / "ix")])
+    capsys.readouterr()
+    code = cli.main(argv)
     err = capsys.readouterr().err
-    assert code == 1 and "No space left on device" in err and "Traceback" not in err
+    said = [line for line in err.splitlines() if "notechat:" in line]
+    assert code == 1 and "Traceback" not in err and len(said) == 1
+    assert said[0].startswith(f"notechat: {ix}/") and said[0].endswith("No space left on device")
+    assert current_generation(ix) == gen  # the old index, still live
+
+
+@pytest.mark.parametrize("step", ["cache save", "folder sync", "old generation removal"])
+def test_a_failure_after_the_commit_is_a_warning_not_an_error(
+    tmp_path, monkeypatch, capsys, fake_embedder, notes_dir, step
+):
+    """Once CURRENT names the new generation the index is built: exit 0, with a warning."""
+    from index import generations
+    from index.cache import EmbeddingCache
+
+    monkeypatch.setattr("chatbot.engine.load_embedder", lambda name: fake_embedder)
+    ix = tmp_path / "ix"
+    argv = ["index", str(notes_dir), "--index-dir", str(ix)]
+    assert cli.main(argv) == 0
+    (notes_dir / "new.md").write_text("# 新\n\n新的一段，讲量子计算。\n", "utf-8")
+    enospc = OSError(errno.ENOSPC, "No space left on device")
+    if step == "cache save":
+        real_save = EmbeddingCache.save
+
+        def save(self, keep=None):
+            if keep is not None:  # the pruning save, after the commit
+                raise enospc
+            real_save(self, keep)
+
+        monkeypatch.setattr(EmbeddingCache, "save", save)
+    elif step == "folder sync":
+        real_sync = generations.fsync_dir
+
+        def sync(path):
+            if path == ix:
+                raise enospc
+            real_sync(path)
+
+        monkeypatch.setattr(generations, "fsync_dir", sync)
+    else:
+        monkeypatch.setattr(
+            generations,
+            "remove_generation",
+            lambda gen: (_ for _ in ()).throw(
+                PermissionError(errno.EACCES, "Permission denied", str(gen))
+            ),
+        )
+    capsys.readouterr()
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "indexed 2 note(s)" in out and "Traceback" not in err and err.strip()
+    assert len(load_index(ix).manifest["notes"]) == 2  # the new index is live

@@ -1,0 +1,153 @@
+"""What kind of value a question asks for, and whether a sentence offers one.
+
+Kinds: person, place, date, duration, number. A sentence *offers* a value when
+it holds one of the asked kind that the question itself does not already hold
+("谷歌什么时候发布了MusicLM？" is answered by a sentence with a date, not by one
+that only repeats "MusicLM"). Chinese values come from jieba's part-of-speech
+tags (nr person, ns place, m numeral, t time); English ones from capitalised
+words, numbers and date words. Leaves out: organisations and "which X" (too
+open to type), and full named-entity recognition.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+KINDS = ("person", "place", "date", "duration", "number")
+
+_ASKS = [
+    (
+        "duration",
+        re.compile(r"多久|多长时间|多少时间|多少(?:秒|分钟|小时|天|年)|\bhow long\b", re.I),
+    ),
+    (
+        "date",
+        re.compile(
+            r"什么时候|何时|哪一?年|哪天|几月|几号|哪个时期|哪个朝代|什么时间|年份"
+            r"|\bwhen\b|\bwhat (?:year|date|decade|century|day|month|time period)\b"
+            r"|\bwhich (?:year|century|decade)\b|\bin what year\b",
+            re.I,
+        ),
+    ),
+    (
+        "number",
+        re.compile(
+            r"多少|几[个位种次项家款名部台座条倍岁人]|多大|多高|多重|多远|多深|多长|第几"
+            r"|\bhow (?:many|much|large|big|old|tall|high|far|deep|long is)\b"
+            r"|\bwhat (?:percentage|percent|number|amount|size)\b",
+            re.I,
+        ),
+    ),
+    ("person", re.compile(r"谁|哪位|什么人|\bwho(?:m|se)?\b", re.I)),
+    (
+        "place",
+        re.compile(
+            r"哪里|哪儿|什么地方|哪(?:个|些|一个)?(?:国家|城市|省份?|地区|地方|国|州|县|市)"
+            r"|在哪|何处|何地|分布"
+            r"|\bwhere\b|\bwhat (?:country|city|state|region|place)\b"
+            r"|\bwhich (?:country|city|state|region|place)\b",
+            re.I,
+        ),
+    ),
+]
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_EN_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)s?\b",
+    re.I,
+)
+_EN_DATE = re.compile(
+    r"\b1\d{3}s?\b|\b20\d{2}s?\b|\b\d{1,2}(?:st|nd|rd|th) century\b|\b(?:january|february|march|"
+    r"april|may|june|july|august|september|october|november|december)\b|\bcentur(?:y|ies)\b",
+    re.I,
+)
+_EN_DURATION = re.compile(
+    r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|many|few)"
+    r"[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)\b",
+    re.I,
+)
+_ZH_DURATION = re.compile(
+    r"(?:\d+|[一二两三四五六七八九十百千几数半]+)\s*(?:秒|分钟|小时|天|周|星期|个月|年|世纪)"
+)
+_ZH_DATE = re.compile(r"\d{2,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]+世纪|朝|代")
+_CAPITAL = re.compile(r"\b[A-Z][a-zA-Z'\-]+")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][a-zA-Z'\-]+)")
+
+
+def asked_type(question: str) -> str | None:
+    """The kind of value asked for, if the question says.
+
+    >>> asked_type("谷歌什么时候发布了MusicLM？"), asked_type("How many people live there?")
+    ('date', 'number')
+    >>> asked_type("What is UGC?") is None
+    True
+    """
+    for kind, pattern in _ASKS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _zh_tags(text: str) -> tuple[tuple[str, str], ...]:
+    import jieba.posseg
+
+    from index.lexical import _jieba
+
+    _jieba()  # initialised once, quietly
+    return tuple((w.word, w.flag) for w in jieba.posseg.cut(text))
+
+
+def values(text: str, kind: str) -> set[str]:
+    """The values of `kind` that `text` holds (lower-cased).
+
+    >>> sorted(values("Magic3D能够在40分钟内生成3D网格模型", "duration"))
+    ['40分钟']
+    >>> sorted(values("It was built in 1889 by Gustave Eiffel.", "date"))
+    ['1889']
+    """
+    found: set[str] = set()
+    if kind == "duration":
+        found |= {m.group(0) for m in _ZH_DURATION.finditer(text)}
+        found |= {m.group(0).lower() for m in _EN_DURATION.finditer(text)}
+        return found
+    if kind == "date":
+        found |= {m.group(0) for m in _ZH_DATE.finditer(text) if m.group(0) not in "朝代"}
+        found |= {m.group(0).lower() for m in _EN_DATE.finditer(text)}
+    if kind == "number":
+        found |= {m.group(0).lower() for m in _EN_NUMBER.finditer(text)}
+    if _CJK.search(text):
+        want = {"person": ("nr",), "place": ("ns",), "date": ("t",), "number": ("m",)}[kind]
+        found |= {
+            w
+            for w, f in _zh_tags(text)
+            if f.startswith(want)
+            and len(w) > 1
+            or f == "m"
+            and kind == "number"
+            and any(c.isdigit() or c in "一二两三四五六七八九十百千万亿" for c in w)
+        }
+    elif kind in ("person", "place"):
+        starts = {m.group(1) for m in _SENTENCE_START.finditer(text)}
+        found |= {w.lower() for w in _CAPITAL.findall(text) if w not in starts}
+    return found
+
+
+def offers(question: str, text: str, kind: str | None = None) -> bool:
+    """Does `text` hold a value of the asked kind that the question does not?
+
+    >>> offers("它生成一个模型要多久？", "Magic3D能够在40分钟内生成3D网格模型")
+    True
+    >>> offers("GPT-4有多少个参数？", "GPT-4只用了2秒左右的时间")
+    True
+    >>> offers("When was the tower built?", "The tower is in Paris.")
+    False
+    """
+    kind = kind or asked_type(question)
+    if kind is None:
+        return True
+    mine = values(question, kind)
+    q_low = question.lower()
+    return any(v not in mine and v.lower() not in q_low for v in values(text, kind))

@@ -1,0 +1,132 @@
+"""The fitted models behind the quote and its confidence, one JSON file per embedding model.
+
+Two logistic regressions, fitted by scripts/fit_confidence.py with
+scikit-learn on the shared question sets (train/validation split by article):
+
+- the *ranker* scores every candidate sentence (chatbot.features
+  SENTENCE_FEATURES); the best one is quoted first;
+- the *judge* turns the chosen sentence's QUESTION_FEATURES into the
+  probability that the quote answers the question. `high` starts, for each
+  language, where that language's validation questions showed at least 95 %
+  of answers right; below `floor` the notes are taken to be silent (`none`).
+
+Coefficients are stored as plain JSON under chatbot/calibration/,
+keyed by the embedding model's id, since cosines mean different things for
+different models. A model without a file gets a plain hand-weighted ranker
+and never `high` — said once in the log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .features import QUESTION_FEATURES, SENTENCE_FEATURES
+
+log = logging.getLogger(__name__)
+
+FOLDER = Path(__file__).resolve().parent / "calibration"
+
+
+@dataclass(frozen=True)
+class Linear:
+    """w · (x - mean) / scale + b, over named features."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        x = (np.asarray(rows, np.float64) - np.asarray(self.mean)) / np.asarray(self.scale)
+        return x @ np.asarray(self.coef) + self.intercept
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.score(rows)))
+
+
+def _hand_ranker() -> Linear:
+    """Closeness, word overlap and passage score, as before any fit."""
+    weights = {"cos_gap": 4.0, "cov": 1.5, "passage": 1.0, "misses": -0.8, "short": -1.0}
+    weights |= {"heading": -0.5, "lead_in": -0.6}
+    n = len(SENTENCE_FEATURES)
+    coef = tuple(weights.get(f, 0.0) for f in SENTENCE_FEATURES)
+    return Linear(SENTENCE_FEATURES, (0.0,) * n, (1.0,) * n, coef, 0.0)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    model_id: str
+    ranker: Linear
+    judge: Linear | None  # None: not fitted for this model, never "high"
+    # Probability from which an answer is "high", by the question's language
+    # ("zh", "en"): each was set on that language's validation questions.
+    high: dict[str, float] = field(default_factory=dict)
+    floor: float = 0.0  # below it the notes are silent: "none"
+    fitted_on: str = ""  # what the script fitted on, for the record
+
+    def label(self, probability: float, language: str) -> str:
+        if self.judge is None:
+            return "low"
+        if probability >= self.high.get(language, 1.0):
+            return "high"
+        return "low" if probability >= self.floor else "none"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+
+def path_for(model_id: str) -> Path:
+    return FOLDER / (re.sub(r"[^A-Za-z0-9._-]+", "_", model_id) + ".json")
+
+
+def _linear(d: dict, names: tuple[str, ...]) -> Linear:
+    lin = Linear(
+        tuple(d["names"]),
+        tuple(d["mean"]),
+        tuple(d["scale"]),
+        tuple(d["coef"]),
+        float(d["intercept"]),
+    )
+    if lin.names != names:
+        raise ValueError(f"features {lin.names} differ from the code's {names}")
+    return lin
+
+
+_cache: dict[str, Calibration] = {}
+_lock = threading.Lock()
+
+
+def load(model_id: str) -> Calibration:
+    """The calibration for `model_id`, or the unfitted fallback (said once)."""
+    with _lock:
+        if model_id in _cache:
+            return _cache[model_id]
+        path = path_for(model_id)
+        try:
+            d = json.loads(path.read_text("utf-8"))
+            cal = Calibration(
+                model_id=model_id,
+                ranker=_linear(d["ranker"], SENTENCE_FEATURES),
+                judge=_linear(d["judge"], QUESTION_FEATURES),
+                high={str(k): float(v) for k, v in d["high"].items()},
+                floor=float(d["floor"]),
+                fitted_on=str(d.get("fitted_on", "")),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning(
+                "no fitted confidence for model %s (%s): answers are at most 'low' "
+                "(fit one with scripts/fit_confidence.py)",
+                model_id,
+                exc if not isinstance(exc, FileNotFoundError) else "no file",
+            )
+            cal = Calibration(model_id, _hand_ranker(), None)
+        _cache[model_id] = cal
+        return cal

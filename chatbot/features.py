@@ -1,0 +1,317 @@
+"""Features of a question's candidate sentences, for choosing the quote and judging it.
+
+Candidates are the sentences of the top passages and each passage's heading.
+Each gets one row of `SENTENCE_FEATURES`; the question as a whole (with the
+ranker's scores) gets one row of `QUESTION_FEATURES`. Both tell "the notes say
+it" from "the notes talk about something like it": closeness (e5 cosine, and
+how far it stands out from the notes' background), the share of the
+question's words — above all its rare ones: names, numbers, terms — in the
+sentence and its passage, whether the sentence offers the kind of value asked
+for, and the language pair. The models that weigh them are fitted by
+scripts/fit_confidence.py (chatbot.calibration).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from index.chunking import split_sentences
+from index.lexical import tokenize
+from index.search import Hit, Searcher
+from index.sections import PATH_SEP
+
+from .answer_type import asked_type, offers
+
+SENTENCE_POOL = 4  # passages whose sentences compete for the answer
+SHORT_SENTENCE = 12  # shorter ones are headings or lead-ins ("两个阶段："), rarely answers
+
+SENTENCE_FEATURES = (
+    "cos",  # e5 cosine, question · sentence
+    "cos_gap",  # cosine minus the best candidate's (≤ 0)
+    "z",  # cosine against the notes' background, in standard deviations
+    "cov",  # IDF-weighted share of the question's words in the sentence
+    "cov_gap",  # ... minus the best candidate's
+    "grams",  # share of the question's character bigrams (CJK) and word stems in the sentence
+    "grams_gap",  # ... minus the best candidate's
+    "local",  # share of the question's bigrams/stems in the sentence, each weighted by how
+    # rare it is among the candidates (the article's subject is in all of them)
+    "local_gap",  # ... minus the best candidate's
+    "first",  # the first sentence of its passage
+    "lcs",  # longest run of the question's text found in the sentence, over the question's length
+    "cos_rank",  # 1 / the sentence's rank by cosine among the candidates
+    "cov_ctx",  # ... in the sentence's passage with its heading path
+    "rare",  # share of the question's rarest words in the sentence
+    "passage",  # the passage's fused retrieval score over the best passage's
+    "inv_rank",  # 1 / the passage's rank
+    "offers",  # holds a value of the asked kind the question does not
+    "misses",  # a kind is asked and the sentence holds none
+    "new",  # share of the sentence's words that are not the question's
+    "log_len",
+    "short",  # shorter than SHORT_SENTENCE
+    "heading",
+    "lead_in",  # ends with a colon: introduces a list, says little itself
+)
+QUESTION_FEATURES = (
+    "top",  # the ranker's score of the chosen sentence
+    "margin",  # ... minus the runner-up's
+    "best_cos",
+    "best_z",
+    "known",  # IDF-weighted share of the question's words found in the notes at all
+    "top_dense",  # the best passage's cosine
+    "top_cov",  # the chosen sentence's own features
+    "top_rare",
+    "top_ctx",
+    "top_local",
+    "top_lcs",
+    "top_grams",
+    "top_passage",  # 1 / its passage's rank
+    "top_new",
+    "top_cos_gap",  # 0 when the chosen sentence is also the closest, else below
+    "top_local_gap",  # 0 when it also holds the most of the question's rare grams
+    "top_cos_rank",
+    "asked",  # the question asks for a kind of value
+    "top_offers",
+    "cross",  # question and notes in different languages
+    "zh",  # the question is Chinese
+    "n_terms",  # log of the question's content words
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    start: int  # in the note
+    end: int
+    text: str
+    heading: bool = False
+
+
+def candidates(hits: list[Hit], notes: dict[str, str]) -> list[Candidate]:
+    """Sentences of the top passages, and each passage's own heading.
+
+    Headings count because notes often say the key fact only there
+    ("文字生成：腾讯推出自动化新闻撰稿机器人Dreamwriter").
+    """
+    out = []
+    seen = set()
+    for h in hits[:SENTENCE_POOL]:
+        c = h.chunk
+        heading = c.section.split(PATH_SEP)[-1]
+        text = notes.get(c.note, "")
+        at = text.rfind(heading, 0, c.start) if heading else -1
+        if at >= 0 and (c.note, at) not in seen:
+            seen.add((c.note, at))
+            out.append(Candidate(h, at, at + len(heading), heading, heading=True))
+        for s, e in split_sentences(c.text):
+            if (c.note, c.start + s) in seen:  # overlapping passages share sentences
+                continue
+            seen.add((c.note, c.start + s))
+            out.append(Candidate(h, c.start + s, c.start + e, c.text[s:e]))
+    return out
+
+
+def coverage(terms: list[str], text: str, idf: dict[str, float]) -> float:
+    """IDF-weighted share of `terms` that occur in `text` (0…1).
+
+    >>> round(coverage(["magic3d", "模型"], "Magic3D生成3D网格", {"magic3d": 3.0, "模型": 1.0}), 2)
+    0.75
+    """
+    terms = list(dict.fromkeys(terms))
+    total = sum(idf.get(t, 1.0) for t in terms)
+    if not total:
+        return 0.0
+    low = text.lower()
+    return sum(idf.get(t, 1.0) for t in terms if t in low) / total
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_LATIN = re.compile(r"[a-z0-9]+")
+_LATIN_STOP = frozenset(
+    "the a an of to in on for is are was were be been what which who whom whose when where why "
+    "how do does did can could should would will with by at as from that this these those it its "
+    "and or not no about into than then there their they them".split()
+)
+
+
+def language_of(text: str) -> str:
+    """ "zh" when the text has Chinese characters, else "en"."""
+    return "zh" if _CJK_RUN.search(text) else "en"
+
+
+def grams(text: str) -> set[str]:
+    """Character bigrams of Chinese runs and 5-letter stems of other words.
+
+    >>> sorted(grams("2007年人口 founded"))
+    ['2007', 'found', '人口', '年人']
+    """
+    low = text.lower()
+    out = set()
+    for run in _CJK_RUN.findall(low):
+        out.update(run[i : i + 2] for i in range(len(run) - 1)) if len(run) > 1 else out.add(run)
+    out.update(w[:5] for w in _LATIN.findall(low) if w not in _LATIN_STOP)
+    return out
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def longest_run(question: str, text: str) -> float:
+    """Longest piece of the question (letters and digits only) found in `text`, as a share.
+
+    >>> round(longest_run("2007年，卡塞雷斯的人口有多少？", "2007年人口普查数据为91606人。"), 2)
+    0.33
+    """
+    q, t = _compact(question), _compact(text)
+    if not q or not t:
+        return 0.0
+    m = SequenceMatcher(None, q, t, autojunk=False).find_longest_match(0, len(q), 0, len(t))
+    return m.size / len(q)
+
+
+def _local_coverage(question: set[str], found: list[set[str]]) -> np.ndarray:
+    """Share of the question's grams in each candidate, weighted by rarity among them."""
+    n = len(found)
+    df: dict[str, int] = {}
+    for g in found:
+        for x in g:
+            df[x] = df.get(x, 0) + 1
+    weight = {x: math.log((n + 1) / (df.get(x, 0) + 0.5)) for x in question}
+    total = sum(weight.values()) or 1.0
+    return np.array([sum(weight[x] for x in g) / total for g in found])
+
+
+def _rare(terms: list[str], idf: dict[str, float]) -> list[str]:
+    """The question's rarest words: within 80 % of its highest idf."""
+    if not terms:
+        return []
+    top = max(idf.get(t, 1.0) for t in terms)
+    return [t for t in terms if idf.get(t, 1.0) >= 0.8 * top]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One question's candidates, their features and the question's context."""
+
+    cands: list[Candidate]
+    rows: np.ndarray  # len(cands) × len(SENTENCE_FEATURES)
+    cosines: np.ndarray
+    known: float
+    cross: bool
+    asked: str | None
+    n_terms: int
+    top_dense: float
+    language: str = "zh"  # the question's
+
+
+def analyse(
+    searcher: Searcher,
+    question: str,
+    query: str,
+    query_vector: np.ndarray,
+    hits: list[Hit],
+    cross: bool,
+) -> Analysis:
+    cands = candidates(hits, searcher.loaded.notes)
+    terms = tokenize(query)
+    idf = searcher.idf(terms)
+    rare = _rare(terms, idf)
+    kind = asked_type(question)
+    q_words = set(tokenize(question))
+    known = searcher.lexical.known_share(terms) if terms else 0.0
+    top_dense = max((h.dense for h in hits), default=0.0)
+    lang = language_of(question)
+    if not cands:
+        empty = np.zeros((0, len(SENTENCE_FEATURES)), np.float32)
+        return Analysis([], empty, np.zeros(0), known, cross, kind, len(terms), top_dense, lang)
+    cos = searcher.embed_texts([c.hit.chunk.in_context(c.text) for c in cands]) @ query_vector
+    mean, std = searcher.baseline(query_vector)
+    best_cos = float(cos.max())
+    top_score = max(h.score for h in hits) or 1.0
+    covs = np.array([coverage(terms, c.text, idf) for c in cands])
+    q_grams = grams(query)
+    cand_grams = [grams(c.text) & q_grams for c in cands]
+    shared = np.array([len(g) / max(1, len(q_grams)) for g in cand_grams])
+    local = _local_coverage(q_grams, cand_grams)
+    cos_rank = np.empty(len(cands))
+    cos_rank[np.argsort(-cos, kind="stable")] = np.arange(1, len(cands) + 1)
+    rows = []
+    for i, (c, cs) in enumerate(zip(cands, cos, strict=True)):
+        words = set(tokenize(c.text))
+        has = offers(question, c.text, kind) if kind else False
+        rows.append(
+            (
+                float(cs),
+                float(cs) - best_cos,
+                (float(cs) - mean) / std,
+                covs[i],
+                covs[i] - covs.max(),
+                shared[i],
+                shared[i] - shared.max(),
+                local[i],
+                local[i] - local.max(),
+                float(c.start == c.hit.chunk.start),
+                longest_run(question, c.text),
+                1.0 / cos_rank[i],
+                coverage(terms, c.hit.chunk.context, idf),
+                coverage(rare, c.text, idf) if rare else 0.0,
+                c.hit.score / top_score,
+                1.0 / c.hit.rank,
+                float(has),
+                float(kind is not None and not has),
+                len(words - q_words) / len(words) if words else 0.0,
+                math.log1p(len(c.text)),
+                float(len(c.text) < SHORT_SENTENCE),
+                float(c.heading),
+                float(c.text.endswith(("：", ":"))),
+            )
+        )
+    return Analysis(
+        cands,
+        np.asarray(rows, np.float32),
+        np.asarray(cos, np.float32),
+        known,
+        cross,
+        kind,
+        len(terms),
+        top_dense,
+        lang,
+    )
+
+
+def question_row(a: Analysis, scores: np.ndarray, best: int) -> np.ndarray:
+    """QUESTION_FEATURES for the candidate `best`, given the ranker's `scores`."""
+    f = dict(zip(SENTENCE_FEATURES, a.rows[best].tolist(), strict=True))
+    runner_up = np.partition(scores, -2)[-2] if len(scores) > 1 else scores[best] - 1.0
+    return np.asarray(
+        (
+            float(scores[best]),
+            float(scores[best] - runner_up),
+            float(a.cosines.max()),
+            float(a.rows[:, SENTENCE_FEATURES.index("z")].max()),
+            a.known,
+            a.top_dense,
+            f["cov"],
+            f["rare"],
+            f["cov_ctx"],
+            f["local"],
+            f["lcs"],
+            f["grams"],
+            f["inv_rank"],
+            f["new"],
+            f["cos_gap"],
+            f["local_gap"],
+            f["cos_rank"],
+            float(a.asked is not None),
+            f["offers"],
+            float(a.cross),
+            float(a.language == "zh"),
+            math.log1p(a.n_terms),
+        ),
+        np.float32,
+    )

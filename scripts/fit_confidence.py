@@ -1,0 +1,342 @@
+"""Fit the quote ranker and the confidence judge (chatbot.calibration) on the shared sets.
+
+Corpora: CMRC 2018 trial and SQuAD 2.0 dev (half the articles indexed, as in
+`eval --squad`: answerable, off-notes and adversarial questions, all of them),
+and the seed note with its dev questions. Every question runs through the
+engine's own analysis (`Engine.analyse`), so the features are exactly those
+`ask` sees (cached in build/fit/records-*.npz; --recollect asks again).
+
+1. ranker: logistic regression on pairs of one question's sentences
+   (right − wrong), so it learns what makes one sentence the answer;
+2. judge: logistic regression on the chosen sentence's question features →
+   the quote is right (off-notes, adversarial and unanswerable questions are
+   never right);
+3. thresholds from held-out predictions: 5 folds by article (by question for
+   the seed note, a hash of the name, so never by order); every question gets
+   its probability from models fitted without its fold. Per question language,
+   `high` is the lowest probability at which the held-out answers at or above
+   it are right at least TARGET of the time and at most OFF_RATE of off-notes
+   questions reach it; `floor` (below: "none") keeps FLOOR_KEEP of the right
+   answers above it. The stored models are then fitted on all questions.
+
+Writes chatbot/calibration/<model>.json and prints the figures per corpus,
+out of fold and in sample.
+Usage: python scripts/fit_confidence.py [--model e5-small] [--recollect]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared" / "eval"
+WORK = ROOT / "build" / "fit"
+TARGET = 0.96  # precision of "high" on validation (the promise is 0.95; a margin for new sets)
+OFF_RATE = 0.02  # off-notes questions that may reach "high"
+FLOOR_KEEP = 0.99  # right answers that must stay above "none" (below it: no quote at all)
+FOLDS = 5
+
+
+def _fold(group: str) -> int:
+    """The fold of an article (or of a seed-note question), from a hash of its name."""
+    return int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) % FOLDS
+
+
+def _engine(notes: Path, index_dir: Path, model: str):
+    from chatbot.config import settings_from
+    from chatbot.engine import Engine
+
+    settings = settings_from(index_dir=str(index_dir), model=model, notes=[str(notes)])
+    engine = Engine(settings, say=lambda m: print(m, file=sys.stderr))
+    engine.build([str(notes)])
+    return engine.open()
+
+
+def _collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Candidate rows and labels of one question, and what the judge needs."""
+    from dataclasses import replace
+
+    hits, a = engine.analyse(question)
+    labels = np.array([right(c) for c in a.cands], bool)
+    return a.rows, labels, {"analysis": replace(a, cands=[])}
+
+
+_SCALARS = ("known", "cross", "n_terms", "top_dense")
+
+
+def save_records(records: list[dict], path: Path) -> None:
+    """The collected features as one .npz (no pickle), to refit without re-asking."""
+    from chatbot.features import SENTENCE_FEATURES
+
+    sizes = np.array([len(r["rows"]) for r in records])
+    width = len(SENTENCE_FEATURES)
+    rows = [r["rows"].reshape(-1, width) for r in records]
+    np.savez_compressed(
+        path,
+        names=np.array(SENTENCE_FEATURES),
+        rows=np.concatenate(rows) if rows else np.zeros((0, width)),
+        labels=np.concatenate([r["labels"] for r in records]),
+        sizes=sizes,
+        meta=np.array(
+            [json.dumps({k: r[k] for k in ("corpus", "kind", "group", "q")}) for r in records]
+        ),
+        scalars=np.array([[getattr(r["analysis"], k) for k in _SCALARS] for r in records], float),
+        asked=np.array([r["analysis"].asked or "" for r in records]),
+    )
+
+
+def load_records(path: Path) -> list[dict] | None:
+    from chatbot.features import SENTENCE_FEATURES, Analysis, language_of
+
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as npz:
+        z = {k: npz[k] for k in npz.files}  # each npz[k] would read the file again
+    if tuple(z["names"].tolist()) != SENTENCE_FEATURES:
+        return None  # collected for other features
+    out, pos = [], 0
+    for size, meta, sc, asked in zip(z["sizes"], z["meta"], z["scalars"], z["asked"], strict=True):
+        rows, labels = z["rows"][pos : pos + size], z["labels"][pos : pos + size]
+        pos += size
+        known, cross, n_terms, top_dense = sc.tolist()
+        a = Analysis(
+            [],
+            rows,
+            rows[:, 0] if size else np.zeros(0),
+            known,
+            bool(cross),
+            str(asked) or None,
+            int(n_terms),
+            top_dense,
+            language_of(json.loads(str(meta))["q"]),
+        )
+        m = json.loads(str(meta))
+        m["fold"] = _fold(m.get("group") or m["q"])  # older caches have no group: by question
+        out.append(m | {"rows": rows, "labels": labels, "analysis": a})
+    return out
+
+
+def collect(model: str) -> list[dict]:
+    """One record per question: corpus, kind, split, candidate rows, labels, analysis."""
+    from chatbot import squad
+    from chatbot.evaluate import holds_evidence, load_questions
+
+    out = []
+    for name in ("cmrc2018-trial.json", "squad2-dev.json"):
+        arts = squad.load_articles(SHARED / name)
+        indexed, withheld = squad.split(arts)
+        stem = name.split(".")[0]
+        notes = squad.write_notes(indexed, WORK / f"{stem}-notes")
+        engine = _engine(notes, WORK / f"{stem}-index", model)
+        pools = squad.questions_by_kind(indexed, withheld, None)
+        for kind, qs in pools.items():
+            for q in qs:
+                if not q.question.strip():
+                    continue
+
+                def right(c, q=q):
+                    return Path(c.hit.chunk.note).name == q.note and squad.holds_half(
+                        c.text, q.answers
+                    )
+
+                rows, labels, extra = _collect_one(engine, q.question, right)
+                rec = {"corpus": stem, "kind": kind, "group": stem + q.note, "q": q.question}
+                out.append(rec | {"rows": rows, "labels": labels} | extra)
+        print(f"{stem}: {sum(r['corpus'] == stem for r in out)} questions", file=sys.stderr)
+    seed = WORK / "seed-notes"
+    seed.mkdir(parents=True, exist_ok=True)
+    src = ROOT / "data" / "notes" / "aigc-reading-note.md"
+    (seed / src.name).write_bytes(src.read_bytes())
+    engine = _engine(seed, WORK / "seed-index", model)
+    for fname in ("dev-questions.jsonl", "dev-questions-2.jsonl"):
+        for q in load_questions(SHARED / fname):
+            if q.history:
+                continue
+            rows, labels, extra = _collect_one(
+                engine, q.question, lambda c, q=q: holds_evidence(c.text, q.evidence)
+            )
+            kind = "answerable" if q.evidence else "adversarial"
+            rec = {"corpus": "seed", "kind": kind, "group": q.id, "q": q.question}
+            out.append(rec | {"rows": rows, "labels": labels} | extra)
+    return out
+
+
+def _linear_json(scaler, lr, names, intercept: float | None = None) -> dict:
+    return {
+        "names": list(names),
+        "mean": scaler.mean_.tolist(),
+        "scale": scaler.scale_.tolist(),
+        "coef": lr.coef_[0].tolist(),
+        "intercept": float(lr.intercept_[0]) if intercept is None else intercept,
+    }
+
+
+def _pairs(records: list[dict], scaler) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise ranking data: (right − wrong) → 1 and (wrong − right) → 0, per question.
+
+    Learning from differences within one question teaches what makes one of
+    its sentences better than another, not what makes a question easy.
+    """
+    rng = np.random.default_rng(0)
+    xs = []
+    for r in records:
+        pos, neg = np.flatnonzero(r["labels"]), np.flatnonzero(~r["labels"])
+        if not len(pos) or not len(neg):
+            continue
+        rows = scaler.transform(r["rows"])
+        k = min(len(neg), 12)  # up to 12 wrong sentences a question, so long lists don't dominate
+        for n in rng.choice(neg, k, replace=False):
+            xs.append(rows[rng.choice(pos)] - rows[n])
+    x = np.asarray(xs)
+    return np.concatenate([x, -x]), np.concatenate([np.ones(len(x)), np.zeros(len(x))])
+
+
+def _fit_models(train: list[dict]) -> tuple[dict, dict]:
+    """The ranker (pairwise) and then the judge, fitted on `train`."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from chatbot.features import QUESTION_FEATURES, SENTENCE_FEATURES
+
+    train = [r for r in train if len(r["rows"])]
+    sc = StandardScaler().fit(np.concatenate([r["rows"] for r in train]))
+    X, y = _pairs([r for r in train if r["kind"] == "answerable"], sc)
+    lr = LogisticRegression(C=1.0, max_iter=2000, fit_intercept=False).fit(X, y)
+    ranker = _linear_json(sc, lr, SENTENCE_FEATURES, intercept=0.0)
+    _apply(train, ranker, None)
+    Xq = np.stack([r["qrow"] for r in train])
+    yq = np.array([r["right"] for r in train])
+    sq = StandardScaler().fit(Xq)
+    lq = LogisticRegression(C=1.0, max_iter=2000).fit(sq.transform(Xq), yq)
+    return ranker, _linear_json(sq, lq, QUESTION_FEATURES)
+
+
+def _apply(records: list[dict], ranker: dict, judge: dict | None) -> None:
+    """Each record's chosen sentence, whether it is right, and (with a judge) its p."""
+    from chatbot.calibration import Linear
+    from chatbot.features import question_row
+
+    rank = Linear(**{k: tuple(v) if isinstance(v, list) else v for k, v in ranker.items()})
+    jud = judge and Linear(**{k: tuple(v) if isinstance(v, list) else v for k, v in judge.items()})
+    for r in records:
+        if not len(r["rows"]):
+            r["qrow"], r["right"], r["p"] = None, False, 0.0
+            continue
+        scores = rank.score(r["rows"])
+        best = int(np.argmax(scores))
+        r["qrow"] = question_row(r["analysis"], scores, best)
+        r["right"] = r["kind"] == "answerable" and bool(r["labels"][best])
+        if jud:
+            r["p"] = float(jud.probability(r["qrow"][None])[0])
+
+
+def fit(records: list[dict], model_id: str) -> dict:
+    """Out-of-fold probabilities for every question set the thresholds; then fit on all."""
+    for k in range(FOLDS):
+        ranker, judge = _fit_models([r for r in records if r["fold"] != k])
+        _apply([r for r in records if r["fold"] == k], ranker, judge)
+    high = {
+        lang: _high_threshold([r for r in records if r["analysis"].language == lang])
+        for lang in ("zh", "en")
+    }
+    rights = sorted(r["p"] for r in records if r["right"])
+    floor = float(rights[int((1 - FLOOR_KEEP) * len(rights))]) if rights else 0.0
+    floor = min(floor, *high.values())
+    oof = [dict(r) for r in records]  # keep the out-of-fold figures for the report
+    ranker, judge = _fit_models(records)
+    _apply(records, ranker, judge)
+    for r, o in zip(records, oof, strict=True):
+        r["oof"] = o
+    return {
+        "model_id": model_id,
+        "ranker": ranker,
+        "judge": judge,
+        "high": high,
+        "floor": floor,
+        "fitted_on": (
+            f"scripts/fit_confidence.py: {len(records)} questions (CMRC 2018 trial, SQuAD 2.0 "
+            f"dev, seed note); thresholds from {FOLDS}-fold out-of-fold probabilities "
+            f"(folds by article); precision target {TARGET}"
+        ),
+    }
+
+
+def _high_threshold(val: list[dict]) -> float:
+    """Lowest p where answers at or above are right ≥ TARGET and few off-notes reach it."""
+    ans = sorted((r for r in val if r["kind"] == "answerable"), key=lambda r: -r["p"])
+    off = np.array([r["p"] for r in val if r["kind"] == "off-notes"])
+    best, right = 1.0, 0
+    for i, r in enumerate(ans, 1):
+        right += r["right"]
+        off_rate = float((off >= r["p"]).mean()) if len(off) else 0.0
+        if i >= 20 and right / i >= TARGET and off_rate <= OFF_RATE:
+            best = r["p"]
+    return float(best)
+
+
+def _high(r: dict, cal: dict) -> bool:
+    return r["p"] >= cal["high"][r["analysis"].language]
+
+
+def report(records: list[dict], cal: dict) -> str:
+    """Figures per corpus: out of fold (the honest ones), and in-sample for comparison."""
+    lines = []
+    for split in (False, True):
+        for corpus in sorted({r["corpus"] for r in records}):
+            rs = [r["oof"] if split else r for r in records if r["corpus"] == corpus]
+            ans = [r for r in rs if r["kind"] == "answerable"]
+            hi = [r for r in ans if _high(r, cal)]
+            fig = {
+                "quote": np.mean([r["right"] for r in ans]) if ans else float("nan"),
+                "coverage": np.mean([r["right"] and _high(r, cal) for r in ans])
+                if ans
+                else float("nan"),
+                "precision": np.mean([r["right"] for r in hi]) if hi else float("nan"),
+            }
+            for kind, key in (("off-notes", "abstain-off"), ("adversarial", "abstain-adv")):
+                ks = [r for r in rs if r["kind"] == kind]
+                if ks:
+                    fig[key] = np.mean([not _high(r, cal) for r in ks])
+            name = "out-of-fold" if split else "in-sample"
+            lines.append(
+                f"{name:<10} {corpus:<10} n={len(rs):<5} "
+                + "  ".join(f"{k} {v:.3f}" for k, v in fig.items())
+            )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="e5-small")
+    ap.add_argument("--recollect", action="store_true", help="ask every question again")
+    args = ap.parse_args()
+    from index import load_embedder
+
+    model_id = load_embedder(args.model).model_id
+    cache = WORK / f"records-{model_id.replace('/', '_')}.npz"
+    records = None if args.recollect else load_records(cache)
+    if records is None:
+        save_records(collect(args.model), cache)
+        records = load_records(cache)  # one path for fresh and cached records
+    assert records is not None
+    cal = fit(records, model_id)
+    from chatbot.calibration import path_for
+
+    out = path_for(model_id)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(cal, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    print(report(records, cal))
+    highs = ", ".join(f"{k} {v:.3f}" for k, v in cal["high"].items())
+    print(f"high ≥ {highs}; none < {cal['floor']:.3f} → {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

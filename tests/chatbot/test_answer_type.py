@@ -1,0 +1,50 @@
+"""Which kind of value a question asks for, and whether a sentence offers a new one."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.answer_type import asked_type, offers
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("谷歌什么时候发布了MusicLM？", "date"),
+        ("Magic3D生成一个模型要多久？", "duration"),
+        ("百度打造了多少位数字人？", "number"),
+        ("谁提出了这个理论？", "person"),
+        ("该公司总部在哪里？", "place"),
+        ("When was the tower built?", "date"),
+        ("How long did the siege last?", "duration"),
+        ("How many museums are there?", "number"),
+        ("Who founded the city?", "person"),
+        ("Where did the Normans settle?", "place"),
+        ("What is UGC?", None),
+        ("什么是PGC？", None),
+    ],
+)
+def test_asked_type(question, kind):
+    assert asked_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        (
+            "谷歌什么时候发布了MusicLM？",
+            "2023年1月27日，谷歌发布AI内容生成领域的新模型MusicLM",
+            True,
+        ),
+        ("谷歌什么时候发布了MusicLM？", "MusicLM可以根据文本生成音乐", False),
+        ("百度打造了多少位数字人？", "百度已经打造了几十位AI虚拟数字人", True),
+        ("谁创办了腾讯？", "腾讯由马化腾创办于深圳", True),
+        ("When was the tower built?", "It was completed in 1889.", True),
+        ("When was the tower built in 1889?", "It was completed in 1889.", False),
+        ("Who designed the tower?", "The tower was designed by Gustave Eiffel.", True),
+        ("Who designed the tower?", "The tower is tall.", False),
+        ("How many museums are there?", "There are 12 museums in the city.", True),
+    ],
+)
+def test_offers_a_new_value_of_the_asked_kind(question, sentence, expected):
+    assert offers(question, sentence) is expected

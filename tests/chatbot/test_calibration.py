@@ -1,0 +1,50 @@
+"""The fitted ranker and judge: stored as JSON per model, checked on load, conservative without."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import numpy as np
+
+from chatbot import calibration
+from chatbot.features import QUESTION_FEATURES, SENTENCE_FEATURES
+from index.embed import E5_MODEL_ID
+
+
+def test_the_default_model_has_fitted_coefficients_for_todays_features():
+    cal = calibration.load(E5_MODEL_ID)
+    assert cal.judge is not None, "refit with scripts/fit_confidence.py"
+    assert cal.ranker.names == SENTENCE_FEATURES and cal.judge.names == QUESTION_FEATURES
+    assert set(cal.high) == {"zh", "en"} and "fit_confidence" in cal.fitted_on
+    assert all(0.0 <= cal.floor <= h <= 1.0 for h in cal.high.values())
+
+
+def test_labels_follow_the_thresholds_of_each_language():
+    cal = calibration.load(E5_MODEL_ID)
+    for lang, high in cal.high.items():
+        assert cal.label(high, lang) == "high"
+        assert cal.label((high + cal.floor) / 2, lang) == "low"
+        assert cal.label(cal.floor - 1e-6, lang) == "none"
+    assert cal.label(0.999, "unknown-language") == "low"  # no threshold: never high
+
+
+def test_a_model_without_coefficients_is_never_high_and_says_so_once(caplog):
+    with caplog.at_level(logging.WARNING):
+        cal = calibration.load("some-model-nobody-fitted")
+        calibration.load("some-model-nobody-fitted")
+    assert cal.judge is None and cal.label(1.0, "zh") == cal.label(1.0, "en") == "low"
+    assert caplog.text.count("no fitted confidence") == 1
+    rows = np.zeros((3, len(SENTENCE_FEATURES)), np.float32)
+    rows[1, SENTENCE_FEATURES.index("cov")] = 1.0
+    assert int(np.argmax(cal.ranker.score(rows))) == 1  # the hand ranker still ranks
+
+
+def test_coefficients_for_other_features_are_refused(tmp_path, monkeypatch, caplog):
+    good = json.loads(calibration.path_for(E5_MODEL_ID).read_text("utf-8"))
+    good["judge"]["names"] = ["cos", "something-else"]
+    monkeypatch.setattr(calibration, "FOLDER", tmp_path)
+    calibration.path_for("stale-model").write_text(json.dumps(good), "utf-8")
+    with caplog.at_level(logging.WARNING):
+        cal = calibration.load("stale-model")
+    assert cal.judge is None and "differ from the code" in caplog.text

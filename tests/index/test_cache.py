@@ -1,0 +1,88 @@
+"""The embedding cache: each text embedded once; a damaged cache file is set aside and rebuilt."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from chatbot import cli
+from index import IndexSettings, build_index, load_index
+from index.embed import EmbeddingCache
+
+
+def test_cache_embeds_each_text_once_and_survives_reload(tmp_path, fake_embedder):
+    cache = EmbeddingCache(tmp_path, fake_embedder.model_id, fake_embedder.dim)
+    a = cache.embed(["甲", "乙", "甲"], fake_embedder)
+    assert fake_embedder.calls == 2
+    cache.save()
+    again = EmbeddingCache(tmp_path, fake_embedder.model_id, fake_embedder.dim)
+    b = again.embed(["乙", "甲"], fake_embedder)
+    assert fake_embedder.calls == 2
+    np.testing.assert_array_equal(a[[1, 0]], b)
+    other = EmbeddingCache(tmp_path, "another-model", fake_embedder.dim)
+    assert len(other) == 0  # keyed by model too
+
+
+def _flip(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0x10]) + data[at + 1 :]
+
+
+DAMAGE = {
+    "truncated": lambda d: d[: len(d) // 2],
+    "bit flipped": lambda d: _flip(d, len(d) // 2),
+    "header flipped": lambda d: _flip(d, 0),
+    "empty": lambda d: b"",
+    "not a zip": lambda d: b"vectors, honest\n" * 10,
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_damaged_cache_is_set_aside_and_rebuilt(tmp_path, fake_embedder, damage):
+    cache = EmbeddingCache(tmp_path, fake_embedder.model_id, fake_embedder.dim)
+    want = cache.embed(["甲", "乙", "丙"], fake_embedder)
+    cache.save()
+    original = cache.path.read_bytes()
+    cache.path.write_bytes(DAMAGE[damage](original))
+
+    again = EmbeddingCache(tmp_path, fake_embedder.model_id, fake_embedder.dim)
+    assert again.problem and "damaged" in again.problem and str(again.path) in again.problem
+    assert len(again) == 0
+    assert cache.path.with_name(cache.path.name + ".damaged").read_bytes() == DAMAGE[damage](
+        original
+    )
+    np.testing.assert_array_equal(again.embed(["甲", "乙", "丙"], fake_embedder), want)
+    again.save()
+    assert len(EmbeddingCache(tmp_path, fake_embedder.model_id, fake_embedder.dim)) == 3
+
+
+@pytest.mark.parametrize("damage", ["truncated", "bit flipped"])
+def test_index_with_a_damaged_cache_rebuilds_it_with_a_message(
+    tmp_path, fake_embedder, notes_dir, monkeypatch, capsys, damage
+):
+    monkeypatch.setattr("chatbot.engine.load_embedder", lambda name: fake_embedder)
+    ix = tmp_path / "ix"
+    argv = ["index", str(notes_dir), "--index-dir", str(ix)]
+    assert cli.main(argv) == 0
+    (npz,) = (ix / "cache").glob("*.npz")
+    npz.write_bytes(DAMAGE[damage](npz.read_bytes()))
+    (notes_dir / "new.md").write_text("# 新\n\n一条新笔记。\n", "utf-8")
+    capsys.readouterr()
+
+    assert cli.main(argv) == 0
+    err = capsys.readouterr().err
+    assert "damaged" in err and "set aside" in err and "Traceback" not in err
+    assert len(load_index(ix).manifest["notes"]) == 2
+    # The rebuilt cache is whole: the next build embeds nothing.
+    report = build_index([notes_dir], ix, fake_embedder, IndexSettings("fake-bigram-64", 64))
+    assert report.embedded == 0 and not report.warnings
+
+
+def test_a_text_embedded_twice_in_one_build_is_embedded_once(tmp_path, fake_embedder):
+    from index.cache import EmbeddingCache
+
+    cache = EmbeddingCache(tmp_path / "cache", fake_embedder.model_id, fake_embedder.dim)
+    first = cache.embed(["甲", "乙"], fake_embedder)
+    again = cache.embed(["乙", "丙"], fake_embedder)  # "乙" is not saved yet
+    assert np.allclose(first[1], again[0]) and fake_embedder.calls == 3 and len(cache) == 3
+    cache.save()
+    assert len(EmbeddingCache(tmp_path / "cache", fake_embedder.model_id, fake_embedder.dim)) == 3
