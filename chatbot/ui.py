@@ -34,8 +34,9 @@ from pathlib import Path  # noqa: E402
 import gradio as gr  # noqa: E402
 
 from . import bubble, cards, turns  # noqa: E402
-from .answer import language_of, to_dict  # noqa: E402
+from .answer import to_dict  # noqa: E402
 from .engine import Engine, QuestionError  # noqa: E402
+from .features import language_of  # noqa: E402
 from .labels import TEXTS, text  # noqa: E402
 from .uploads import UPLOAD_SUFFIXES, add_notes  # noqa: E402
 
