@@ -17,12 +17,12 @@ import threading
 import time
 from pathlib import Path
 
-import gradio as gr
 from starlette.middleware import Middleware
 
 from .config import Settings
 from .engine import Engine
 from .exposure import ServeRefused, check_serving
+from .gradio_env import gr
 from .guard import LoginBackoff, SecurityHeaders
 from .ui import I18N, build_app
 from .uploads import MAX_UPLOAD_BYTES

@@ -14,40 +14,24 @@ chat history. `/ask` is the same answer as `ask --json`. Start the app with
 
 from __future__ import annotations
 
-import os
+import hashlib
+import json
+import tempfile
+import threading
+from pathlib import Path
 
-# Read by gradio at import: no telemetry, and no per-event analytics summary
-# (a pandas table of up to 10,000 past events rebuilt after every event).
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**31))
-
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import logging  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import gradio as gr  # noqa: E402
-
-from . import bubble, cards, turns  # noqa: E402
-from .answer import to_dict  # noqa: E402
-from .engine import Engine, QuestionError  # noqa: E402
-from .features import language_of  # noqa: E402
-from .labels import TEXTS, text  # noqa: E402
-from .uploads import UPLOAD_SUFFIXES, add_notes  # noqa: E402
-
-log = logging.getLogger(__name__)
+from . import cards, turns
+from .chat import add_question, answer_and_draw, ask_json, page, write_export
+from .engine import Engine
+from .gradio_env import gr
+from .labels import TEXTS, text
+from .uploads import UPLOAD_SUFFIXES, add_notes
 
 # Answers computed at once. Their question embeddings are batched
 # (index/batching.py), so more at once is cheaper per question, not slower.
 CONCURRENCY = 32
 # Waiting requests beyond this get Gradio's "busy, try again"; 50 tabs asking at once fit.
 QUEUE_SIZE = 200
-MAX_HISTORY_CHARS = 100_000  # the /ask history, as JSON
 
 # A pending question as chat messages: every ASCII punctuation mark backslash-escaped,
 # which Markdown shows as itself; the server's answer then replaces the pair.
@@ -76,119 +60,6 @@ SHOW_PENDING_JS = f"""(asked, chat) => {{
 # Clearing empties both lists, the chat and the sources at once.
 CLEAR_JS = f"() => [[], {{}}, [], {json.dumps(cards.sources_html([]), ensure_ascii=False)}]"
 I18N = gr.I18n(**TEXTS)  # labels: the browser's language, switchable in Gradio's settings
-
-
-# --- plain functions (tested without a server) --------------------------------
-
-
-def _refusal(question: str, exc: Exception) -> dict:
-    lang = language_of(question)
-    if isinstance(exc, QuestionError):
-        message = ("无法回答这个问题：" if lang == "zh" else "Cannot ask this: ") + str(exc)
-    else:
-        message = (
-            "出错了，没能回答这个问题（详见服务器日志）。"
-            if lang == "zh"
-            else "Something went wrong answering this (see the server's log)."
-        )
-    return turns.refusal_turn(question, message, lang)
-
-
-def answer_pending(engine: Engine, asked: object, answers: object) -> dict:
-    """`answers` with a turn for every asked question that has none yet, in order."""
-    done = dict(answers) if isinstance(answers, dict) else {}
-    history: list[str] = []
-    out = {}
-    for qid, question, turn in turns.conversation(asked, done):
-        if turn is None:
-            try:
-                ans = engine.ask(question, history)
-                turn = turns.make_turn(to_dict(ans), engine.searcher.loaded.notes, ans.language)
-            except Exception as exc:  # every question gets an answer, if only a notice
-                if not isinstance(exc, QuestionError):
-                    log.exception("answering %r failed", question[:80])
-                turn = _refusal(question, exc)
-        out[qid] = turn  # answers of questions no longer asked (cleared) are dropped
-        history.append(question)
-    return out
-
-
-def page(asked: object, answers: object, show_scores: bool) -> tuple[list[dict], str]:
-    """The chat's messages and the sources panel, drawn from the stored lists."""
-    return (
-        bubble.chat_messages(asked, answers),
-        cards.sources_html(turns.answered(asked, answers), show_scores),
-    )
-
-
-def answer_and_draw(engine: Engine, asked: object, answers: object, show_scores: bool) -> tuple:
-    """Answer what is pending, then draw the page: (answers, chat messages, sources).
-
-    With nothing new, nothing is redrawn (`gr.skip()`): a redraw would fold again
-    the answers and notes the reader has opened.
-    """
-    new = answer_pending(engine, asked, answers)
-    if new == answers:
-        return gr.skip(), gr.skip(), gr.skip()
-    return (new, *page(asked, new, show_scores))
-
-
-def add_question(question: str, asked: object) -> list[dict]:
-    """`asked` with `question` at the end (for example questions and suggestions)."""
-    entry = {"id": uuid.uuid4().hex, "q": question.strip()}
-    return (turns.asked_list(asked) + [entry])[-turns.MAX_TURNS :] if entry["q"] else asked
-
-
-def write_export(asked: object, answers: object, folder: Path) -> str | None:
-    """The conversation as a Markdown file, made when asked for (None when empty)."""
-    answered = turns.answered(asked, answers)
-    if not answered:
-        return None
-    cutoff = time.time() - 3600
-    for old in folder.glob("*/*.md"):  # exports older than an hour are downloaded or lost
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    path = folder / uuid.uuid4().hex / "notechat-conversation.md"
-    path.parent.mkdir(parents=True)
-    path.write_text(bubble.export_markdown(answered), "utf-8")
-    return str(path)
-
-
-def _refused(message: str) -> gr.Error:
-    # Bad input, not a fault: the caller sees the message; no traceback in the log.
-    # Gradio shows it as HTML, so it never holds the caller's own text.
-    return gr.Error(message, print_exception=False)
-
-
-def parse_history(history: object) -> list[str]:
-    """The earlier questions of an `/ask` call: a list of strings, or one as JSON text."""
-    if history is None:
-        return []
-    if isinstance(history, str):
-        if len(history) > MAX_HISTORY_CHARS:
-            raise _refused(f"history is too long ({len(history)} characters as JSON)")
-        try:
-            history = json.loads(history) if history.strip() else []
-        except RecursionError:
-            raise _refused("history is nested too deeply: give a flat list of strings") from None
-        except json.JSONDecodeError:
-            raise _refused('history must be a JSON list of strings, e.g. ["什么是PGC？"]') from None
-    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-        raise _refused("history must be a list of strings (the earlier questions)")
-    return history
-
-
-def ask_json(engine: Engine, question: str, history: object = None) -> dict:
-    """The `/ask` endpoint: `answer.to_dict` of the answer (the CLI's JSON)."""
-    earlier = parse_history(history)
-    try:
-        return to_dict(engine.ask(question, earlier))
-    except QuestionError as exc:
-        raise _refused(f"Cannot ask this: {exc}.") from None
-
-
-def _lang(request: gr.Request | None) -> str:
-    return (request.headers.get("accept-language", "") if request else "") or "en"
 
 
 # --- the app ------------------------------------------------------------------
@@ -320,6 +191,10 @@ def build_app(
     # answer (that is a message to each waiting client per answer: 20 % of the CPU).
     demo.queue(default_concurrency_limit=concurrency, max_size=queue_size, status_update_rate=1.0)
     return demo
+
+
+def _lang(request: gr.Request | None) -> str:
+    return (request.headers.get("accept-language", "") if request else "") or "en"
 
 
 def _secret(engine: Engine) -> str:

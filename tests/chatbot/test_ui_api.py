@@ -15,7 +15,7 @@ import gradio as gr
 import pytest
 from gradio_client import Client
 
-from chatbot import exposure, server, ui
+from chatbot import chat, exposure, server, ui
 from chatbot.config import Settings
 from chatbot.engine import Engine
 
@@ -155,43 +155,43 @@ def test_every_asked_question_is_answered_in_order_with_its_history(engine):
 
     engine.ask = spy
     try:
-        answers = ui.answer_pending(engine, asked, {})
+        answers = chat.answer_pending(engine, asked, {})
         assert seen == [("什么是PGC？", []), ("它和UGC有什么不同？", ["什么是PGC？"])]
-        again = ui.answer_pending(engine, asked + [{"id": "c", "q": "What is UGC?"}], answers)
+        again = chat.answer_pending(engine, asked + [{"id": "c", "q": "What is UGC?"}], answers)
     finally:
         engine.ask = ask
     assert seen[-1] == ("What is UGC?", ["什么是PGC？", "它和UGC有什么不同？"]) and len(seen) == 3
     assert list(again) == ["a", "b", "c"] and again["a"] == answers["a"]
     assert again["c"]["language"] == "en" and again["c"]["question"] == "What is UGC?"
     # Answers of questions no longer asked (the chat was cleared) are dropped.
-    assert list(ui.answer_pending(engine, [{"id": "c", "q": "What is UGC?"}], again)) == ["c"]
+    assert list(chat.answer_pending(engine, [{"id": "c", "q": "What is UGC?"}], again)) == ["c"]
 
 
 def test_a_question_the_engine_refuses_is_answered_with_why(engine):
-    answers = ui.answer_pending(engine, [{"id": "a", "q": "\x00\x01"}], {})
+    answers = chat.answer_pending(engine, [{"id": "a", "q": "\x00\x01"}], {})
     assert answers["a"]["kind"] == "refused" and "empty" in answers["a"]["lead"]
 
 
 def test_page_draws_chat_and_sources_from_storage(engine):
     asked = [{"id": "a", "q": "什么是PGC？"}, {"id": "b", "q": "UGC?"}]
-    answers = ui.answer_pending(engine, asked[:1], {})
-    chat, sources = ui.page(asked, answers, False)
-    assert [m["role"] for m in chat] == ["user", "assistant"] * 2 and chat[3]["content"] == "…"
+    answers = chat.answer_pending(engine, asked[:1], {})
+    msgs, sources = chat.page(asked, answers, False)
+    assert [m["role"] for m in msgs] == ["user", "assistant"] * 2 and msgs[3]["content"] == "…"
     assert 'id="nc-turn-1"' in sources and "nc-turn-2" not in sources
 
 
 def test_a_run_with_nothing_new_redraws_nothing(engine):
     asked = [{"id": "a", "q": "什么是PGC？"}]
-    answers, chat, sources = ui.answer_and_draw(engine, asked, {}, False)
-    assert list(answers) == ["a"] and len(chat) == 2 and "nc-turn-1" in sources
+    answers, msgs, sources = chat.answer_and_draw(engine, asked, {}, False)
+    assert list(answers) == ["a"] and len(msgs) == 2 and "nc-turn-1" in sources
     # Nothing pending: the reader's opened cards stay as they are.
-    assert ui.answer_and_draw(engine, asked, answers, False) == (gr.skip(),) * 3
+    assert chat.answer_and_draw(engine, asked, answers, False) == (gr.skip(),) * 3
 
 
 def test_export_is_made_when_asked(engine, tmp_path):
-    assert ui.write_export([], {}, tmp_path) is None and not list(tmp_path.iterdir())
+    assert chat.write_export([], {}, tmp_path) is None and not list(tmp_path.iterdir())
     asked = [{"id": "a", "q": "什么是PGC？"}]
-    path = Path(ui.write_export(asked, ui.answer_pending(engine, asked, {}), tmp_path))
+    path = Path(chat.write_export(asked, chat.answer_pending(engine, asked, {}), tmp_path))
     assert path.read_text("utf-8").startswith("# notechat\n\n## 1. 什么是PGC？")
 
 

@@ -77,13 +77,13 @@ def test_ui_answer_function_never_injects_html(engine, q, show):
 
     from markdown_it import MarkdownIt
 
-    from chatbot import ui
+    from chatbot import chat
 
     asked = [{"id": "a", "q": q}]
-    chat, sources = ui.page(asked, ui.answer_pending(engine, asked, {}), show)
-    assert len(chat) == 2  # every question is answered, if only with why not
+    msgs, sources = chat.page(asked, chat.answer_pending(engine, asked, {}), show)
+    assert len(msgs) == 2  # every question is answered, if only with why not
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    for html in [md.render(m["content"]) for m in chat] + [sources]:
+    for html in [md.render(m["content"]) for m in msgs] + [sources]:
         # Whatever the question held, the page gets no live tags of its own making.
         assert not re.search(r"<\s*(script|img|iframe|svg|object)\b", html, re.I), html[:200]
         assert not re.search(r"<a [^>]*href=\"(?!#source-)", html), html[:200]
