@@ -46,9 +46,10 @@ test: install system-deps
 test-fast: install
 	$(PY) -m pytest -q -m "not slow"
 
-bench: install
-	$(PY) scripts/bench.py
-	$(PY) scripts/load_test.py --clients 50 --questions 20 --busy --json bench/load.json
+# Quality and speed on this machine (scripts/bench/): writes bench/report.md and bench/results.json;
+# then uploads under load and chunking speed.
+bench: install system-deps
+	$(PY) -m scripts.bench
 	$(PY) scripts/load_upload.py --clients 20 --seconds 60 --big-mb 5 --json bench/load_upload.json
 	$(PY) scripts/bench_chunking.py --sizes 1 5 20 --json bench/chunking.json
 

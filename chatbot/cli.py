@@ -236,19 +236,13 @@ def cmd_eval(args) -> int:
 
 
 def _eval_squad(args) -> int:
-    from .config import settings_from
-    from .engine import Engine
     from .squad import SquadFileError
     from .trust import run
 
-    def make_engine(notes, index_dir):
-        settings = settings_from(index_dir=str(index_dir), model=args.model, notes=[str(notes)])
-        engine = Engine(settings, say=lambda m: print(f"notechat: {m}", file=sys.stderr))
-        engine.build([str(notes)])
-        return engine.open()
-
     try:
-        report, _ = run(args.squad, make_engine, args.n, args.seed, args.index_dir, args.top_k)
+        report, _ = run(
+            args.squad, args.model, args.n, args.seed, args.index_dir, args.top_k, say=_say
+        )
     except SquadFileError as exc:
         raise UserError(str(exc)) from None
     print(report.format())
@@ -262,7 +256,7 @@ def cmd_serve(args) -> int:
         check_serving(args.host, args.port, args.auth)
     except ServeRefused as exc:
         raise UserError(str(exc)) from None
-    from .ui import serve
+    from .server import serve
 
     return serve(_settings(args), host=args.host, port=args.port, auth=args.auth)
 

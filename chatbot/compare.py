@@ -7,7 +7,9 @@
 - "BM25 over jieba": the same chunks, bm25s with its defaults over plain
   `jieba.lcut` tokens (lower-cased, punctuation and spaces dropped, no
   stopwords, no search-mode sub-words), top 10.
-- notechat: `Engine.ask`, as `eval` runs it.
+- notechat: `Engine.ask`, as `eval` runs it; and its own two halves over its
+  own index, BM25 alone and cosine alone (`side_rankings`, which the
+  benchmarks and the evaluation notebook call too).
 
 All three search the notes the engine's index covers and are scored with
 `chatbot.evaluate`'s relevance rule; questions without evidence are left out.
@@ -29,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from index.embed import Embedder, SentenceTransformerEmbedder
+from index.search import Searcher
 
 from .answer import to_dict
 from .engine import Engine, QuestionError, clean_question
@@ -40,6 +43,9 @@ TOP_K = 10
 LANGCHAIN_MINILM = "LangChain default + MiniLM"
 BM25_JIEBA = "BM25 over jieba"
 NOTECHAT = "notechat"
+BM25_ONLY = "BM25 only (notechat's index)"
+DENSE_ONLY = "cosine only (notechat's index)"
+FUSION = "notechat fusion"
 
 _WORD = re.compile(r"\w", re.U)
 
@@ -87,6 +93,54 @@ def _passages(chunks: list[dict], rows: list[int]) -> list[dict]:
     return [{"rank": r, **chunks[i]} for r, i in enumerate(rows, start=1)]
 
 
+def top_rows(scores: np.ndarray, k: int = TOP_K, positive: bool = False) -> list[int]:
+    """Positions of the k highest scores, ties in order; `positive` keeps scores > 0 only.
+
+    BM25 scores 0 a chunk that shares no word with the question: not a result at all.
+
+    >>> top_rows(np.array([0.5, 0.0, 2.0, 0.5]), 3, positive=True)
+    [2, 0, 3]
+    """
+    order = np.argsort(-scores, kind="stable")
+    if positive:
+        order = order[scores[order] > 0]
+    return [int(i) for i in order[:k]]
+
+
+def side_rankings(
+    searcher: Searcher, query: str, query_vector: np.ndarray | None = None, k: int = TOP_K
+) -> dict[str, list[int]]:
+    """Index rows of the top k chunks by BM25 alone, cosine alone and notechat's fusion.
+
+    All three rank the same candidates (`Searcher.score`); the fusion is the
+    order `Searcher.search` returns.
+    """
+    s = searcher.score(query, query_vector)
+    rows = s.rows.tolist()
+    return {
+        BM25_ONLY: [rows[i] for i in top_rows(s.lexical, k, positive=True)],
+        DENSE_ONLY: [rows[i] for i in top_rows(s.dense, k)],
+        FUSION: [rows[i] for i in top_rows(searcher.fuse(s), k)],
+    }
+
+
+def row_passages(searcher: Searcher, rows: list[int]) -> list[dict]:
+    """Index rows as ranked passages {rank, text, note}, as `evaluate` scores them."""
+    chunks = searcher.chunks
+    return [
+        {"rank": r, "text": chunks[i].text, "note": chunks[i].note} for r, i in enumerate(rows, 1)
+    ]
+
+
+def index_side_search(searcher: Searcher, side: str) -> Search:
+    """One side of notechat's own retrieval (`BM25_ONLY` or `DENSE_ONLY`) as a recipe."""
+
+    def search(q: Question) -> list[dict]:
+        return row_passages(searcher, side_rankings(searcher, clean_question(q.question))[side])
+
+    return search
+
+
 def minilm_search(chunks: list[dict], embedder: Embedder | None = None) -> Search:
     """Top 10 by cosine over normalised MiniLM vectors in a FAISS IndexFlatIP."""
     import faiss
@@ -119,9 +173,7 @@ def bm25_search(chunks: list[dict]) -> Search:
         terms = [t for t in jieba_tokens(q.question) if t in bm25.vocab_dict]
         if not terms:
             return []
-        scores = np.asarray(bm25.get_scores(terms))
-        rows = np.argsort(-scores, kind="stable")[:TOP_K]
-        return _passages(chunks, [int(i) for i in rows if scores[i] > 0])
+        return _passages(chunks, top_rows(np.asarray(bm25.get_scores(terms)), positive=True))
 
     return search
 
@@ -153,7 +205,9 @@ def run_all(
     """
     searcher = engine.searcher if engine.searcher is not None else engine.open().searcher
     assert searcher is not None
-    runs = [run(NOTECHAT, notechat_search(engine), questions, chunks=len(searcher.chunks))]
+    n = len(searcher.chunks)
+    runs = [run(NOTECHAT, notechat_search(engine), questions, chunks=n)]
+    runs += [run(s, index_side_search(searcher, s), questions) for s in (BM25_ONLY, DENSE_ONLY)]
     chunks = split_notes(searcher.loaded.notes)
     # Loaded before the clock of the build: loading torch is not indexing.
     emb = embedder or SentenceTransformerEmbedder(MINILM)
@@ -166,75 +220,6 @@ def run_all(
         built = time.perf_counter() - t0
         runs.append(run(name, search, questions, build_seconds=built, chunks=len(chunks)))
     return runs
-
-
-def _ratio(a: float, b: float) -> str:
-    if b == 0:
-        return "—" if a == 0 else "∞"
-    return f"{a / b:.3g}×"
-
-
-def format_table(runs: list[RecipeRun]) -> str:
-    """A Markdown table; ratio columns are notechat ÷ recipe (the first run is notechat)."""
-    base = runs[0]
-    bm = base.metrics
-    head = ["recipe", "hit@1", "hit@5", "MRR@10", "ms/question"]
-    head += [f"{h} ratio" for h in ("hit@1", "hit@5", "MRR@10", "ms")]
-    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
-    for r in runs:
-        m = r.metrics
-        cells = [r.name, f"{m.hit1:.3f}", f"{m.hit5:.3f}", f"{m.mrr10:.3f}"]
-        cells.append(f"{r.ms_per_question:.1f}")
-        if r is base:
-            cells += [""] * 4
-        else:
-            cells += [
-                _ratio(bm.hit1, m.hit1),
-                _ratio(bm.hit5, m.hit5),
-                _ratio(bm.mrr10, m.mrr10),
-                _ratio(base.ms_per_question, r.ms_per_question),
-            ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def format_kinds(runs: list[RecipeRun]) -> str:
-    """hit@5 per question kind, one column a kind; empty when there is one kind."""
-    kinds = list(dict.fromkeys(runs[0].kinds))
-    if len(kinds) < 2:
-        return ""
-    counts = {k: runs[0].kinds.count(k) for k in kinds}
-    lines = [
-        "| hit@5 by kind | " + " | ".join(f"{k} (n={counts[k]})" for k in kinds) + " |",
-        "|---|" + "---:|" * len(kinds),
-    ]
-    for r in runs:
-        by_kind = {
-            k: [x for x, kind in zip(r.ranks, r.kinds, strict=True) if kind == k] for k in kinds
-        }
-        cells = [f"{metrics(by_kind[k]).hit5:.3f}" for k in kinds]
-        lines.append(f"| {r.name} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def report(runs: list[RecipeRun], title: str) -> str:
-    n = len(runs[0].ranks)
-    builds = "; ".join(
-        f"{r.name} {r.build_seconds:.1f} s for {r.chunks} chunks ({CHUNK_SIZE}/{CHUNK_OVERLAP})"
-        for r in runs[1:]
-    )
-    parts = [
-        f"compared on {n} answerable questions of {title}, top {TOP_K} passages each "
-        f"(notechat: {runs[0].chunks} chunks in its index)",
-        "",
-        format_table(runs),
-        "",
-        "ratios are notechat ÷ recipe: above 1 notechat finds more (or, for ms, takes longer)",
-        f"baseline index build (model already loaded): {builds}",
-    ]
-    if kinds := format_kinds(runs):
-        parts += ["", kinds]
-    return "\n".join(parts)
 
 
 def askable(questions: list[Question]) -> tuple[list[Question], int]:
@@ -251,6 +236,8 @@ def askable(questions: list[Question]) -> tuple[list[Question], int]:
 
 def compare(questions_path: str, engine: Engine, embedder: Embedder | None = None) -> str:
     """The printed comparison for `python -m chatbot eval QUESTIONS --compare`."""
+    from .compare_table import report  # here: that module imports this one
+
     questions, refused = askable(load_questions(questions_path))
     out = report(run_all(questions, engine, embedder), Path(questions_path).name)
     if refused:

@@ -14,9 +14,7 @@ scripts/fit_confidence.py (chatbot.calibration).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -26,6 +24,7 @@ from index.search import Hit, Searcher
 from index.sections import PATH_SEP
 
 from .answer_type import asked_type, offers
+from .overlap import coverage, grams, language_of, local_coverage, longest_run, rare_terms
 
 SENTENCE_POOL = 4  # passages whose sentences compete for the answer
 SHORT_SENTENCE = 12  # shorter ones are headings or lead-ins ("两个阶段："), rarely answers
@@ -115,85 +114,6 @@ def candidates(hits: list[Hit], notes: dict[str, str]) -> list[Candidate]:
     return out
 
 
-def coverage(terms: list[str], text: str, idf: dict[str, float]) -> float:
-    """IDF-weighted share of `terms` that occur in `text` (0…1).
-
-    >>> round(coverage(["magic3d", "模型"], "Magic3D生成3D网格", {"magic3d": 3.0, "模型": 1.0}), 2)
-    0.75
-    """
-    terms = list(dict.fromkeys(terms))
-    total = sum(idf.get(t, 1.0) for t in terms)
-    if not total:
-        return 0.0
-    low = text.lower()
-    return sum(idf.get(t, 1.0) for t in terms if t in low) / total
-
-
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-_LATIN = re.compile(r"[a-z0-9]+")
-_LATIN_STOP = frozenset(
-    "the a an of to in on for is are was were be been what which who whom whose when where why "
-    "how do does did can could should would will with by at as from that this these those it its "
-    "and or not no about into than then there their they them".split()
-)
-
-
-def language_of(text: str) -> str:
-    """ "zh" when the text has Chinese characters, else "en"."""
-    return "zh" if _CJK_RUN.search(text) else "en"
-
-
-def grams(text: str) -> set[str]:
-    """Character bigrams of Chinese runs and 5-letter stems of other words.
-
-    >>> sorted(grams("2007年人口 founded"))
-    ['2007', 'found', '人口', '年人']
-    """
-    low = text.lower()
-    out = set()
-    for run in _CJK_RUN.findall(low):
-        out.update(run[i : i + 2] for i in range(len(run) - 1)) if len(run) > 1 else out.add(run)
-    out.update(w[:5] for w in _LATIN.findall(low) if w not in _LATIN_STOP)
-    return out
-
-
-def _compact(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-def longest_run(question: str, text: str) -> float:
-    """Longest piece of the question (letters and digits only) found in `text`, as a share.
-
-    >>> round(longest_run("2007年，卡塞雷斯的人口有多少？", "2007年人口普查数据为91606人。"), 2)
-    0.33
-    """
-    q, t = _compact(question), _compact(text)
-    if not q or not t:
-        return 0.0
-    m = SequenceMatcher(None, q, t, autojunk=False).find_longest_match(0, len(q), 0, len(t))
-    return m.size / len(q)
-
-
-def _local_coverage(question: set[str], found: list[set[str]]) -> np.ndarray:
-    """Share of the question's grams in each candidate, weighted by rarity among them."""
-    n = len(found)
-    df: dict[str, int] = {}
-    for g in found:
-        for x in g:
-            df[x] = df.get(x, 0) + 1
-    weight = {x: math.log((n + 1) / (df.get(x, 0) + 0.5)) for x in question}
-    total = sum(weight.values()) or 1.0
-    return np.array([sum(weight[x] for x in g) / total for g in found])
-
-
-def _rare(terms: list[str], idf: dict[str, float]) -> list[str]:
-    """The question's rarest words: within 80 % of its highest idf."""
-    if not terms:
-        return []
-    top = max(idf.get(t, 1.0) for t in terms)
-    return [t for t in terms if idf.get(t, 1.0) >= 0.8 * top]
-
-
 @dataclass(frozen=True)
 class Analysis:
     """One question's candidates, their features and the question's context."""
@@ -220,7 +140,7 @@ def analyse(
     cands = candidates(hits, searcher.loaded.notes)
     terms = tokenize(query)
     idf = searcher.idf(terms)
-    rare = _rare(terms, idf)
+    rare = rare_terms(terms, idf)
     kind = asked_type(question)
     q_words = set(tokenize(question))
     known = searcher.lexical.known_share(terms) if terms else 0.0
@@ -237,7 +157,7 @@ def analyse(
     q_grams = grams(query)
     cand_grams = [grams(c.text) & q_grams for c in cands]
     shared = np.array([len(g) / max(1, len(q_grams)) for g in cand_grams])
-    local = _local_coverage(q_grams, cand_grams)
+    local = local_coverage(q_grams, cand_grams)
     cos_rank = np.empty(len(cands))
     cos_rank[np.argsort(-cos, kind="stable")] = np.arange(1, len(cands) + 1)
     rows = []

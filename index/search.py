@@ -84,8 +84,9 @@ class Searcher:
         return float(c.mean()), float(c.std()) or 1.0
 
     def embed_query(self, query: str) -> np.ndarray:
-        with self._embed_lock:
-            return self.embedder.embed_query(query)
+        # Not under the lock: embedders guard their own engines, and the
+        # default one batches the questions of several users (index.batching).
+        return self.embedder.embed_query(query)
 
     def embed_texts(self, texts: list[str]) -> np.ndarray:
         """Passage vectors for sentences: from the index, else embedded and remembered."""

@@ -27,7 +27,6 @@ Usage: python scripts/fit_confidence.py [--model e5-small] [--recollect]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -41,22 +40,13 @@ WORK = ROOT / "build" / "fit"
 TARGET = 0.96  # precision of "high" on validation (the promise is 0.95; a margin for new sets)
 OFF_RATE = 0.02  # off-notes questions that may reach "high"
 FLOOR_KEEP = 0.99  # right answers that must stay above "none" (below it: no quote at all)
-FOLDS = 5
-
-
-def _fold(group: str) -> int:
-    """The fold of an article (or of a seed-note question), from a hash of its name."""
-    return int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) % FOLDS
+from fit_records import FOLDS, load_records, save_records  # noqa: E402
 
 
 def _engine(notes: Path, index_dir: Path, model: str):
-    from chatbot.config import settings_from
-    from chatbot.engine import Engine
+    from chatbot.trust import engine_for
 
-    settings = settings_from(index_dir=str(index_dir), model=model, notes=[str(notes)])
-    engine = Engine(settings, say=lambda m: print(m, file=sys.stderr))
-    engine.build([str(notes)])
-    return engine.open()
+    return engine_for(notes, index_dir, model, lambda m: print(m, file=sys.stderr))
 
 
 def _collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -66,61 +56,6 @@ def _collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, 
     hits, a = engine.analyse(question)
     labels = np.array([right(c) for c in a.cands], bool)
     return a.rows, labels, {"analysis": replace(a, cands=[])}
-
-
-_SCALARS = ("known", "cross", "n_terms", "top_dense")
-
-
-def save_records(records: list[dict], path: Path) -> None:
-    """The collected features as one .npz (no pickle), to refit without re-asking."""
-    from chatbot.features import SENTENCE_FEATURES
-
-    sizes = np.array([len(r["rows"]) for r in records])
-    width = len(SENTENCE_FEATURES)
-    rows = [r["rows"].reshape(-1, width) for r in records]
-    np.savez_compressed(
-        path,
-        names=np.array(SENTENCE_FEATURES),
-        rows=np.concatenate(rows) if rows else np.zeros((0, width)),
-        labels=np.concatenate([r["labels"] for r in records]),
-        sizes=sizes,
-        meta=np.array(
-            [json.dumps({k: r[k] for k in ("corpus", "kind", "group", "q")}) for r in records]
-        ),
-        scalars=np.array([[getattr(r["analysis"], k) for k in _SCALARS] for r in records], float),
-        asked=np.array([r["analysis"].asked or "" for r in records]),
-    )
-
-
-def load_records(path: Path) -> list[dict] | None:
-    from chatbot.features import SENTENCE_FEATURES, Analysis, language_of
-
-    if not path.exists():
-        return None
-    with np.load(path, allow_pickle=False) as npz:
-        z = {k: npz[k] for k in npz.files}  # each npz[k] would read the file again
-    if tuple(z["names"].tolist()) != SENTENCE_FEATURES:
-        return None  # collected for other features
-    out, pos = [], 0
-    for size, meta, sc, asked in zip(z["sizes"], z["meta"], z["scalars"], z["asked"], strict=True):
-        rows, labels = z["rows"][pos : pos + size], z["labels"][pos : pos + size]
-        pos += size
-        known, cross, n_terms, top_dense = sc.tolist()
-        a = Analysis(
-            [],
-            rows,
-            rows[:, 0] if size else np.zeros(0),
-            known,
-            bool(cross),
-            str(asked) or None,
-            int(n_terms),
-            top_dense,
-            language_of(json.loads(str(meta))["q"]),
-        )
-        m = json.loads(str(meta))
-        m["fold"] = _fold(m.get("group") or m["q"])  # older caches have no group: by question
-        out.append(m | {"rows": rows, "labels": labels, "analysis": a})
-    return out
 
 
 def collect(model: str) -> list[dict]:

@@ -12,11 +12,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from chatbot.compare import row_passages, top_rows  # noqa: E402
 from chatbot.evaluate import Question, first_relevant_rank, load_questions, metrics  # noqa: E402
 from index import IndexSettings, Searcher, build_index, load_embedder, load_index  # noqa: E402
 from index.search import fuse  # noqa: E402
@@ -47,16 +46,8 @@ def run(qs, searcher, weights):
         for q in qs:
             s = searcher.score(q.question, vecs[q.id])
             f = fuse(s.lexical, s.dense, w, s.known if KNOWN else 1.0)
-            order = np.argsort(-f, kind="stable")[:10]
-            ps = [
-                dict(
-                    rank=i + 1,
-                    note=searcher.chunks[int(s.rows[j])].note,
-                    text=searcher.chunks[int(s.rows[j])].text,
-                )
-                for i, j in enumerate(order)
-            ]
-            ranks.append(first_relevant_rank(ps, q))
+            found = [int(s.rows[j]) for j in top_rows(f)]
+            ranks.append(first_relevant_rank(row_passages(searcher, found), q))
         rows[w] = ranks
     return rows
 

@@ -21,11 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from fit_confidence import SHARED, WORK, _engine, _fold  # noqa: E402
+from fit_confidence import SHARED, WORK, _engine  # noqa: E402
+from fit_records import fold_of  # noqa: E402
 
 
 def _val(name: str) -> bool:
-    return _fold(name) == 0  # one fold of five held out, as in fit_confidence
+    return fold_of(name) == 0  # one fold of five held out, as in fit_confidence
 
 
 def _rank(searcher, question: str, relevant) -> int | None:

@@ -27,6 +27,7 @@ MODULES = [
     "chatbot.smalltalk",
     "chatbot.squad",
     "chatbot.calibration",
+    "chatbot.overlap",
 ]
 
 

@@ -8,13 +8,14 @@ import re
 import pytest
 
 from chatbot import compare as cmp
+from chatbot import compare_table
 from chatbot.config import Settings
 from chatbot.engine import Engine
 from chatbot.evaluate import Question
 
 from ..conftest import DEV_QUESTIONS, SEED_NOTE, FakeEmbedder
 
-NAMES = (cmp.NOTECHAT, cmp.LANGCHAIN_MINILM, cmp.BM25_JIEBA)
+NAMES = (cmp.NOTECHAT, cmp.BM25_ONLY, cmp.DENSE_ONLY, cmp.LANGCHAIN_MINILM, cmp.BM25_JIEBA)
 needs_dev = pytest.mark.skipif(not DEV_QUESTIONS.exists(), reason="no ../shared/eval")
 
 
@@ -85,14 +86,14 @@ def test_ratios_are_notechat_over_recipe():
         cmp.RecipeRun(cmp.BM25_JIEBA, [1, None, None, None], 10.0),
         cmp.RecipeRun(cmp.LANGCHAIN_MINILM, [None] * 4, 40.0),
     ]
-    rows = table_rows(cmp.format_table(runs))
+    rows = table_rows(compare_table.format_table(runs))
     assert rows[cmp.NOTECHAT][1:5] == ["0.500", "0.750", "0.625", "20.0"]
     assert rows[cmp.BM25_JIEBA][5:] == ["2×", "3×", "2.5×", "2×"]
     assert rows[cmp.LANGCHAIN_MINILM][5:] == ["∞", "∞", "∞", "0.5×"]
 
 
 @needs_dev
-def test_compare_with_the_fake_embedder_prints_three_recipes(fake_engine, tmp_path):
+def test_compare_with_the_fake_embedder_prints_every_recipe(fake_engine, tmp_path):
     # A multi-note variant of the dev set: only passages of the named note count.
     qfile = tmp_path / "q.jsonl"
     lines = DEV_QUESTIONS.read_text("utf-8").splitlines()
@@ -125,3 +126,14 @@ def test_compare_real_models_on_the_dev_questions(real_engine):
     hit5 = {name: float(cells[2]) for name, cells in rows.items()}
     # notechat's reason to exist: it finds at least what either recipe finds.
     assert hit5[cmp.NOTECHAT] >= max(hit5[cmp.LANGCHAIN_MINILM], hit5[cmp.BM25_JIEBA])
+
+
+def test_side_rankings_are_the_searchers_own_columns(fake_engine):
+    searcher = fake_engine.searcher
+    sides = cmp.side_rankings(searcher, "什么是PGC？", k=5)
+    assert sides[cmp.FUSION] == [h.row for h in searcher.search("什么是PGC？", 5)]
+    s = searcher.score("什么是PGC？")
+    lexical = dict(zip(s.rows.tolist(), s.lexical.tolist(), strict=True))
+    got = [lexical[r] for r in sides[cmp.BM25_ONLY]]
+    assert got == sorted(got, reverse=True) and all(x > 0 for x in got)
+    assert len(sides[cmp.DENSE_ONLY]) == 5

@@ -96,7 +96,7 @@ def test_upload_through_the_served_app(engine, tmp_path):
     src = note_file(tmp_path, "cafe.md")
     with running(ui.build_app(engine)) as url:
         notes_html, _ = Client(url, verbose=False).predict(
-            [handle_file(str(src))], "en", api_name="/add_notes"
+            [handle_file(str(src))], api_name="/add_notes"
         )
     assert "cafe.md" in notes_html and (engine.settings.upload_dir / "cafe.md").is_file()
     assert "cafe.md" in engine.ask(QUESTION).passages[0].chunk.note

