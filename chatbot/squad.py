@@ -16,11 +16,12 @@ Leaves out: SQuAD's answer offsets (a quote is judged by its text, see
 from __future__ import annotations
 
 import json
-import math
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .evaluate import holds_evidence
 
 KINDS = ("answerable", "off-notes", "adversarial")
 
@@ -116,32 +117,17 @@ def questions_by_kind(
     return out
 
 
-def holds_half(text: str, answers: tuple[str, ...]) -> bool:
-    """`text` holds at least half of one answer string, contiguously.
-
-    >>> holds_half("The Normans were in Normandy in the 10th century", ("10th and 11th centuries",))
-    False
-    >>> holds_half("在40分钟内生成", ("40分钟",))
-    True
-    """
-    for ans in answers:
-        k = math.ceil(len(ans) / 2)
-        if k and any(ans[i : i + k] in text for i in range(len(ans) - k + 1)):
-            return True
-    return False
-
-
 def quote_right(result: dict, q: SquadQuestion) -> bool:
     """The first citation comes from the question's article and holds half an answer."""
     cites = result.get("citations") or []
     if not cites or not q.answers:
         return False
     first = cites[0]
-    return Path(first["note"]).name == q.note and holds_half(first["quote"], q.answers)
+    return Path(first["note"]).name == q.note and holds_evidence(first["quote"], q.answers)
 
 
 def passage_rank(result: dict, q: SquadQuestion) -> int | None:
     for p in (result.get("passages") or [])[:10]:
-        if Path(p["note"]).name == q.note and holds_half(p["text"], q.answers):
+        if Path(p["note"]).name == q.note and holds_evidence(p["text"], q.answers):
             return int(p["rank"])
     return None

@@ -77,7 +77,7 @@ def collect(model: str) -> list[dict]:
                     continue
 
                 def right(c, q=q):
-                    return Path(c.hit.chunk.note).name == q.note and squad.holds_half(
+                    return Path(c.hit.chunk.note).name == q.note and squad.holds_evidence(
                         c.text, q.answers
                     )
 

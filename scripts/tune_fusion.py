@@ -58,7 +58,7 @@ def corpora(model: str):
                     _val(stem + q.note),
                     q.question,
                     lambda c, q=q: (
-                        Path(c.note).name == q.note and squad.holds_half(c.text, q.answers)
+                        Path(c.note).name == q.note and squad.holds_evidence(c.text, q.answers)
                     ),
                 )
                 for q in qs
