@@ -112,7 +112,9 @@ def build_app(
                 )
             with gr.Column(scale=2):
                 scores = gr.Checkbox(False, label=i18n("scores"), elem_id="nc-scores")
-                sources = gr.HTML(cards.sources_html([]), elem_id="nc-sources-panel")
+                sources = gr.HTML(
+                    cards.sources_html([]), elem_id="nc-sources-panel", max_height=760
+                )
                 with gr.Accordion(i18n("add_notes"), open=True, elem_id="nc-notes-box"):
                     notes = gr.HTML(cards.notes_html(engine.notes()), elem_id="nc-notes")
                     files = gr.File(

