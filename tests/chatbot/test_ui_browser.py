@@ -75,10 +75,18 @@ class Watched:
 
 
 def send(page, question: str) -> None:
-    """Type a question and press Enter, without waiting for its answer."""
+    """Type a question and press Enter, without waiting for its answer.
+
+    Returns once the box has taken the question (it is cleared), as a person
+    types the next one: typing into the box within the same milliseconds as
+    Enter would race the clearing of the box, not the answering.
+    """
     box = page.locator("#nc-input textarea")
     box.fill(question)
     box.press("Enter")
+    page.wait_for_function(
+        "document.querySelector('#nc-input textarea').value === ''", timeout=WAIT
+    )
 
 
 def test_chat_in_the_browser(browser, real_engine):
