@@ -71,7 +71,9 @@ _EN_DURATION = re.compile(
 _ZH_DURATION = re.compile(
     r"(?:\d+|[一二两三四五六七八九十百千几数半]+)\s*(?:秒|分钟|小时|天|周|星期|个月|年|世纪)"
 )
-_ZH_DATE = re.compile(r"\d{2,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]+世纪|朝|代")
+_ZH_DATE = re.compile(r"\d{2,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]+世纪")
+_ZH_TAGS = {"person": "nr", "place": "ns", "date": "t", "number": "m"}  # jieba POS prefixes
+_ZH_NUMERALS = "一二两三四五六七八九十百千万亿"
 _CAPITAL = re.compile(r"\b[A-Z][a-zA-Z'\-]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][a-zA-Z'\-]+)")
 
@@ -114,25 +116,23 @@ def values(text: str, kind: str) -> set[str]:
         found |= {m.group(0).lower() for m in _EN_DURATION.finditer(text)}
         return found
     if kind == "date":
-        found |= {m.group(0) for m in _ZH_DATE.finditer(text) if m.group(0) not in "朝代"}
+        found |= {m.group(0) for m in _ZH_DATE.finditer(text)}
         found |= {m.group(0).lower() for m in _EN_DATE.finditer(text)}
     if kind == "number":
         found |= {m.group(0).lower() for m in _EN_NUMBER.finditer(text)}
     if _CJK.search(text):
-        want = {"person": ("nr",), "place": ("ns",), "date": ("t",), "number": ("m",)}[kind]
-        found |= {
-            w
-            for w, f in _zh_tags(text)
-            if f.startswith(want)
-            and len(w) > 1
-            or f == "m"
-            and kind == "number"
-            and any(c.isdigit() or c in "一二两三四五六七八九十百千万亿" for c in w)
-        }
+        found |= {w for w, flag in _zh_tags(text) if _zh_value(w, flag, kind)}
     elif kind in ("person", "place"):
         starts = {m.group(1) for m in _SENTENCE_START.finditer(text)}
         found |= {w.lower() for w in _CAPITAL.findall(text) if w not in starts}
     return found
+
+
+def _zh_value(word: str, flag: str, kind: str) -> bool:
+    """A jieba word of the asked kind: tagged so and longer than one character, or a numeral."""
+    if flag.startswith(_ZH_TAGS[kind]) and len(word) > 1:
+        return True
+    return kind == "number" and flag == "m" and any(c.isdigit() or c in _ZH_NUMERALS for c in word)
 
 
 def offers(question: str, text: str, kind: str | None = None) -> bool:

@@ -10,6 +10,7 @@ import textwrap
 from index import IndexSettings, Searcher, build_index, load_index
 
 from ..conftest import ROOT, SEED_NOTE
+from ..index.test_notes import BOMB  # one alias bomb for both suites
 
 
 def _build(folder, tmp_path, emb):
@@ -83,14 +84,6 @@ def test_unreadable_note_is_reported_and_others_indexed(tmp_path, fake_embedder)
 # --- issue 11: hostile front matter, links, names, sizes ----------------------
 
 # A 700-byte note whose title expands to 9**9 strings: 5.6 GB before the fix.
-BOMB = "\n".join(
-    ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    + [
-        f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]"
-        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
-    ]
-    + ["title: *i", "---", "", "# 正文", "", "前言是炸弹，但正文还在。", ""]
-)
 
 # `python -m chatbot` in a child process with the fake embedder and its address
 # space capped at 1 GB (a normal run needs ~150 MB), so a runaway allocation
