@@ -5,8 +5,11 @@ scikit-learn on the shared question sets (train/validation split by article):
 
 - the *ranker* scores every candidate sentence (chatbot.features
   SENTENCE_FEATURES); the best one is quoted first;
-- the *judge* turns the chosen sentence's QUESTION_FEATURES into the
-  probability that the quote answers the question. `high` starts, for each
+- the *judges*, one per question language (Chinese and English quotes go
+  wrong in different ways: one set of weights for both lost half the
+  coverage at the same precision), turn the chosen sentence's
+  QUESTION_FEATURES into the probability that the quote answers the
+  question. `high` starts, for each
   language pair, where that pair's held-out questions showed at least 95 %
   of answers right; below `floor` the notes are taken to be silent (`none`).
 
@@ -65,7 +68,9 @@ def _hand_ranker() -> Linear:
 class Calibration:
     model_id: str
     ranker: Linear
-    judge: Linear | None  # None: not fitted for this model, never "high"
+    # By the question's language ("zh", "en"); empty: not fitted for this
+    # model, never "high".
+    judges: dict[str, Linear] = field(default_factory=dict)
     # Probability from which an answer is "high", by `pair(...)`: "zh", "en",
     # or "en>zh" for an English question on Chinese notes. Each was set on that
     # pair's held-out questions; a pair with too few has none: never "high".
@@ -73,8 +78,13 @@ class Calibration:
     floor: float = 0.0  # below it the notes are silent: "none"
     fitted_on: str = ""  # what the script fitted on, for the record
 
+    def probability(self, row: np.ndarray, language: str) -> float:
+        """How likely the quote with QUESTION_FEATURES `row` answers; 0 without a judge."""
+        judge = self.judges.get(language) or self.judges.get("en")
+        return float(judge.probability(np.asarray(row)[None])[0]) if judge else 0.0
+
     def label(self, probability: float, pair: str) -> str:
-        if self.judge is None:
+        if not self.judges:
             return "low"
         if probability >= self.high.get(pair, 1.01):
             return "high"
@@ -127,7 +137,9 @@ def load(model_id: str) -> Calibration:
             cal = Calibration(
                 model_id=model_id,
                 ranker=_linear(d["ranker"], SENTENCE_FEATURES),
-                judge=_linear(d["judge"], QUESTION_FEATURES),
+                judges={
+                    str(lang): _linear(j, QUESTION_FEATURES) for lang, j in d["judges"].items()
+                },
                 high={str(k): float(v) for k, v in d["high"].items()},
                 floor=float(d["floor"]),
                 fitted_on=str(d.get("fitted_on", "")),
@@ -139,6 +151,6 @@ def load(model_id: str) -> Calibration:
                 model_id,
                 exc if not isinstance(exc, FileNotFoundError) else "no file",
             )
-            cal = Calibration(model_id, _hand_ranker(), None)
+            cal = Calibration(model_id, _hand_ranker())
         _cache[model_id] = cal
         return cal

@@ -203,7 +203,7 @@ class Engine:
             scores = cal.ranker.score(analysis.rows)
             best = int(np.argmax(scores))
             row = question_row(analysis, scores, best)
-            probability = float(cal.judge.probability(row[None])[0]) if cal.judge else 0.0
+            probability = cal.probability(row, lang)
             confidence = cal.label(probability, calibration.pair(lang, cross))
             if confidence != "none":
                 picked = pick(analysis.cands, scores, searcher.loaded.notes)

@@ -8,9 +8,9 @@ engine's own analysis (`Engine.analyse`), so the features are exactly those
 
 1. ranker: logistic regression on pairs of one question's sentences
    (right − wrong), so it learns what makes one sentence the answer;
-2. judge: logistic regression on the chosen sentence's question features →
-   the quote is right (off-notes, adversarial and unanswerable questions are
-   never right);
+2. judges, one per question language: logistic regression on the chosen
+   sentence's question features → the quote is right (off-notes,
+   adversarial and unanswerable questions are never right);
 3. thresholds from held-out predictions: 5 folds by article (by question for
    the seed note, a hash of the name, so never by order); every question gets
    its probability from models fitted without its fold. Per language pair,
@@ -134,7 +134,7 @@ def _pairs(records: list[dict], scaler) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fit_models(train: list[dict]) -> tuple[dict, dict]:
-    """The ranker (pairwise) and then the judge, fitted on `train`."""
+    """The ranker (pairwise) and then one judge per question language, fitted on `train`."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
@@ -146,20 +146,58 @@ def _fit_models(train: list[dict]) -> tuple[dict, dict]:
     lr = LogisticRegression(C=1.0, max_iter=2000, fit_intercept=False).fit(X, y)
     ranker = _linear_json(sc, lr, SENTENCE_FEATURES, intercept=0.0)
     _apply(train, ranker, None)
-    Xq = np.stack([r["qrow"] for r in train])
-    yq = np.array([r["right"] for r in train])
+    judges = {}
+    for lang in sorted({r["analysis"].language for r in train}):
+        pool = _judge_pool(train, lang)
+        judges[lang] = _linear_json(*_fit_judge(pool), QUESTION_FEATURES)
+    return ranker, judges
+
+
+def _fit_judge(records: list[dict]):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    Xq = np.stack([r["qrow"] for r in records])
+    yq = np.array([r["right"] for r in records])
     sq = StandardScaler().fit(Xq)
-    lq = LogisticRegression(C=1.0, max_iter=2000).fit(sq.transform(Xq), yq)
-    return ranker, _linear_json(sq, lq, QUESTION_FEATURES)
+    sq.scale_[sq.scale_ == 0] = 1.0  # a feature constant within one language ("zh")
+    return sq, LogisticRegression(C=1.0, max_iter=3000).fit(sq.transform(Xq), yq)
 
 
-def _apply(records: list[dict], ranker: dict, judge: dict | None) -> None:
-    """Each record's chosen sentence, whether it is right, and (with a judge) its p."""
+def _judge_pool(train: list[dict], lang: str) -> list[dict]:
+    """The questions a language's judge learns from: its own, or all when that judges it better.
+
+    Decided inside `train` alone (an inner split by article), by the ranking
+    quality (AUC) of held-out answers in `lang`, so no validation figure leaks in.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    own = [r for r in train if r["analysis"].language == lang]
+    scores = {}
+    for name, pool in (("own", own), ("all", train)):
+        ys, ps = [], []
+        for k in range(3):
+            inner = [r for r in pool if (r["fold"] + k) % 3]  # folds are 0..4: 3 inner splits
+            held = [r for r in train if not (r["fold"] + k) % 3 and r["analysis"].language == lang]
+            if not inner or not held:
+                continue
+            sq, lq = _fit_judge(inner)
+            ps += lq.predict_proba(sq.transform(np.stack([r["qrow"] for r in held])))[:, 1].tolist()
+            ys += [r["right"] for r in held]
+        scores[name] = roc_auc_score(ys, ps) if len(set(ys)) == 2 else 0.0
+    return train if scores["all"] > scores["own"] else own
+
+
+def _apply(records: list[dict], ranker: dict, judges: dict | None) -> None:
+    """Each record's chosen sentence, whether it is right, and (with judges) its p."""
     from chatbot.calibration import Linear
     from chatbot.features import question_row
 
-    rank = Linear(**{k: tuple(v) if isinstance(v, list) else v for k, v in ranker.items()})
-    jud = judge and Linear(**{k: tuple(v) if isinstance(v, list) else v for k, v in judge.items()})
+    def linear(d: dict) -> Linear:
+        return Linear(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+
+    rank = linear(ranker)
+    jud = {lang: linear(j) for lang, j in (judges or {}).items()}
     for r in records:
         if not len(r["rows"]):
             r["qrow"], r["right"], r["p"] = None, False, 0.0
@@ -169,7 +207,8 @@ def _apply(records: list[dict], ranker: dict, judge: dict | None) -> None:
         r["qrow"] = question_row(r["analysis"], scores, best)
         r["right"] = r["kind"] == "answerable" and bool(r["labels"][best])
         if jud:
-            r["p"] = float(jud.probability(r["qrow"][None])[0])
+            j = jud.get(r["analysis"].language) or jud["en"]
+            r["p"] = float(j.probability(r["qrow"][None])[0])
 
 
 def fit(records: list[dict], model_id: str) -> dict:
@@ -177,8 +216,8 @@ def fit(records: list[dict], model_id: str) -> dict:
     from chatbot.calibration import pair
 
     for k in range(FOLDS):
-        ranker, judge = _fit_models([r for r in records if r["fold"] != k])
-        _apply([r for r in records if r["fold"] == k], ranker, judge)
+        ranker, judges = _fit_models([r for r in records if r["fold"] != k])
+        _apply([r for r in records if r["fold"] == k], ranker, judges)
     by_pair: dict[str, list[dict]] = {}
     for r in records:
         by_pair.setdefault(pair(r["analysis"].language, r["analysis"].cross), []).append(r)
@@ -187,14 +226,14 @@ def fit(records: list[dict], model_id: str) -> dict:
     floor = float(rights[int((1 - FLOOR_KEEP) * len(rights))]) if rights else 0.0
     floor = min(floor, *high.values())
     oof = [dict(r) for r in records]  # keep the out-of-fold figures for the report
-    ranker, judge = _fit_models(records)
-    _apply(records, ranker, judge)
+    ranker, judges = _fit_models(records)
+    _apply(records, ranker, judges)
     for r, o in zip(records, oof, strict=True):
         r["oof"] = o
     return {
         "model_id": model_id,
         "ranker": ranker,
-        "judge": judge,
+        "judges": judges,
         "high": high,
         "floor": floor,
         "fitted_on": (

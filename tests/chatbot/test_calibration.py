@@ -14,8 +14,9 @@ from index.embed import E5_MODEL_ID
 
 def test_the_default_model_has_fitted_coefficients_for_todays_features():
     cal = calibration.load(E5_MODEL_ID)
-    assert cal.judge is not None, "refit with scripts/fit_confidence.py"
-    assert cal.ranker.names == SENTENCE_FEATURES and cal.judge.names == QUESTION_FEATURES
+    assert {"zh", "en"} <= set(cal.judges), "refit with scripts/fit_confidence.py"
+    assert cal.ranker.names == SENTENCE_FEATURES
+    assert all(j.names == QUESTION_FEATURES for j in cal.judges.values())
     assert {"zh", "en"} <= set(cal.high) and "fit_confidence" in cal.fitted_on
     assert all(0.0 <= cal.floor <= h <= 1.0 for h in cal.high.values())
 
@@ -33,7 +34,7 @@ def test_a_model_without_coefficients_is_never_high_and_says_so_once(caplog):
     with caplog.at_level(logging.WARNING):
         cal = calibration.load("some-model-nobody-fitted")
         calibration.load("some-model-nobody-fitted")
-    assert cal.judge is None and cal.label(1.0, "zh") == cal.label(1.0, "en") == "low"
+    assert not cal.judges and cal.label(1.0, "zh") == cal.label(1.0, "en") == "low"
     assert caplog.text.count("no fitted confidence") == 1
     rows = np.zeros((3, len(SENTENCE_FEATURES)), np.float32)
     rows[1, SENTENCE_FEATURES.index("cov")] = 1.0
@@ -42,9 +43,10 @@ def test_a_model_without_coefficients_is_never_high_and_says_so_once(caplog):
 
 def test_coefficients_for_other_features_are_refused(tmp_path, monkeypatch, caplog):
     good = json.loads(calibration.path_for(E5_MODEL_ID).read_text("utf-8"))
-    good["judge"]["names"] = ["cos", "something-else"]
+    good["judges"]["zh"]["names"] = ["cos", "something-else"]
     monkeypatch.setattr(calibration, "FOLDER", tmp_path)
     calibration.path_for("stale-model").write_text(json.dumps(good), "utf-8")
     with caplog.at_level(logging.WARNING):
         cal = calibration.load("stale-model")
-    assert cal.judge is None and "differ from the code" in caplog.text
+    assert not cal.judges and "differ from the code" in caplog.text
+    assert cal.probability(np.zeros(len(QUESTION_FEATURES)), "zh") == 0.0
