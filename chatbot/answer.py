@@ -18,6 +18,7 @@ import numpy as np
 from index.chunking import split_sentences
 from index.search import Hit
 
+from .extent import widen
 from .features import Candidate
 
 log = logging.getLogger(__name__)
@@ -60,11 +61,15 @@ class Answer:
     suggestions: tuple[str, ...] = ()  # example questions offered with the reply
 
 
-def pick(cands: list[Candidate], scores: np.ndarray, notes: dict[str, str]) -> list[Picked]:
+def pick(
+    cands: list[Candidate], scores: np.ndarray, notes: dict[str, str], question: str = ""
+) -> list[Picked]:
     """The best sentence, and up to two more that score nearly as well.
 
-    Picked sentences that stand side by side in a note become one quote, so
-    an answer that runs over two sentences is quoted whole.
+    Each reaches as far as the question needs (chatbot.extent: a reason's
+    cause, a description's next sentences). Picked sentences that stand side
+    by side in a note become one quote, so an answer that runs over two
+    sentences is quoted whole.
     """
     if not cands:
         return []
@@ -78,7 +83,7 @@ def pick(cands: list[Candidate], scores: np.ndarray, notes: dict[str, str]) -> l
             chosen.append(i)
     out: list[Picked] = []
     for i in chosen:
-        c, sc = _run_on(cands[i], notes), float(scores[i])
+        c, sc = widen(_run_on(cands[i], notes), notes, question), float(scores[i])
         for k, (o, osc) in enumerate(out):
             if (joined := _adjacent(o, c, notes)) is not None:
                 out[k] = (joined, max(osc, sc))
@@ -118,15 +123,16 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
 
 
 def _adjacent(a: Candidate, b: Candidate, notes: dict[str, str]) -> Candidate | None:
-    """a and b as one quote when only white space on one line parts them."""
+    """a and b as one quote when they overlap or only white space on one line parts them."""
     if a.hit.chunk.note != b.hit.chunk.note or a.heading or b.heading:
         return None
     first, second = (a, b) if a.start < b.start else (b, a)
     text = notes.get(a.hit.chunk.note, "")
     gap = text[first.end : second.start]
-    if first.end > second.start or gap.strip() or "\n" in gap:
+    if gap.strip() or "\n" in gap:
         return None
-    return replace(first, end=second.end, text=text[first.start : second.end])
+    end = max(first.end, second.end)
+    return replace(first, end=end, text=text[first.start : end])
 
 
 def verified_citations(picked: list[Picked], notes: dict[str, str]) -> list[Citation]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .hans import simplified
+
 KINDS = ("person", "place", "date", "duration", "number")
 
 _ASKS = [
@@ -86,6 +88,7 @@ def asked_type(question: str) -> str | None:
     >>> asked_type("What is UGC?") is None
     True
     """
+    question = simplified(question)
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind
@@ -99,7 +102,8 @@ def _zh_tags(text: str) -> tuple[tuple[str, str], ...]:
     from index.lexical import _jieba
 
     _jieba()  # initialised once, quietly
-    return tuple((w.word, w.flag) for w in jieba.posseg.cut(text))
+    # jieba's dictionary and tags are Simplified; Traditional text is tagged as such.
+    return tuple((w.word, w.flag) for w in jieba.posseg.cut(simplified(text)))
 
 
 def values(text: str, kind: str) -> set[str]:
@@ -149,5 +153,5 @@ def offers(question: str, text: str, kind: str | None = None) -> bool:
     if kind is None:
         return True
     mine = values(question, kind)
-    q_low = question.lower()
+    q_low = simplified(question).lower()
     return any(v not in mine and v.lower() not in q_low for v in values(text, kind))

@@ -206,7 +206,7 @@ class Engine:
             probability = cal.probability(row, lang)
             confidence = cal.label(probability, calibration.pair(lang, cross))
             if confidence != "none":
-                picked = pick(analysis.cands, scores, searcher.loaded.notes)
+                picked = pick(analysis.cands, scores, searcher.loaded.notes, question)
                 cites = verified_citations(picked, searcher.loaded.notes)
             if not cites:
                 confidence = "none"

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .hans import simplified
+
 _TAG = re.compile(r"<[^>]*>|&[#\w]+;")
 _GREETINGS = frozenset(
     """你好 您好 你们好 大家好 嗨 哈喽 哈啰 早 早上好 上午好 中午好 下午好 晚上好 晚安 在吗 在不在
@@ -61,7 +63,7 @@ def _plain(text: str) -> str:
     >>> _plain("Hello, there!! 👋")
     'hello there'
     """
-    text = _TAG.sub(" ", text)
+    text = _TAG.sub(" ", simplified(text))
     kept = "".join(
         ch if unicodedata.category(ch)[0] in "LN" or ch.isspace() else " " for ch in text
     )
@@ -113,5 +115,5 @@ def refers_back(question: str) -> bool:
     """
     from index.lexical import _jieba
 
-    words = [w.strip().lower() for w in _jieba().lcut(question)]
+    words = [w.strip().lower() for w in _jieba().lcut(simplified(question))]
     return any(w in _REFERRING_ZH or w in _REFERRING_EN for w in words if w)

@@ -22,6 +22,11 @@ from chatbot.answer_type import asked_type, offers
         ("Where did the Normans settle?", "place"),
         ("What is UGC?", None),
         ("什么是PGC？", None),
+        # Traditional characters meet the same cues
+        ("蘋果公司什麼時候成立？", "date"),
+        ("他在哪裡出生？", "place"),
+        ("這部電影是誰導演的？", "person"),
+        ("臺北有幾個區？", "number"),
     ],
 )
 def test_asked_type(question, kind):
@@ -44,6 +49,8 @@ def test_asked_type(question, kind):
         ("Who designed the tower?", "The tower was designed by Gustave Eiffel.", True),
         ("Who designed the tower?", "The tower is tall.", False),
         ("How many museums are there?", "There are 12 museums in the city.", True),
+        ("他在哪裡出生？", "他生於臺灣臺北市。", True),
+        ("他在哪裡出生？", "他喜歡音樂。", False),
     ],
 )
 def test_offers_a_new_value_of_the_asked_kind(question, sentence, expected):

@@ -18,6 +18,8 @@ GREETINGS = [
     "Thank you!",
     "早上好",
     "在吗？",
+    "謝謝！",  # Traditional
+    "你們好",
 ]
 JUNK = [
     "ok",
@@ -70,6 +72,8 @@ def test_questions_have_content(text):
         ("因此AIGC尤其重要吗？", False),
         ("AIGC有哪些应用？", False),
         ("Which italian city?", False),
+        ("它們的特點是什麼？", True),  # Traditional
+        ("其他國家有哪些？", False),
     ],
 )
 def test_follow_ups_are_told_by_whole_words(text, refers):

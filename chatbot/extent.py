@@ -1,0 +1,85 @@
+"""How far a quote reaches: one sentence for a fact, more for a reason or a description.
+
+"谁/何时/多少" is answered by one sentence. "为什么…？" often by the sentence
+before the one that repeats the question's words ("A。因此，B。" — the
+question asks why B), and "有哪些特点？", "how does…", "describe…" by the
+chosen sentence and the ones that go on from it in the same paragraph.
+The quote then runs over those neighbours, never past a line break (a new
+paragraph, heading or list item) and never beyond MAX_WIDE_CHARS.
+Leaves out: deciding by the note's discourse structure beyond these cues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from index.chunking import split_sentences
+
+from .features import Candidate
+from .hans import simplified
+
+MAX_WIDE_CHARS = 260  # a widened quote stays readable at a glance
+MORE_SENTENCES = 2  # sentences a description may run on by
+
+_REASON = re.compile(r"为什么|为何|原因|由于什么|\bwhy\b|\bwhat (?:caused|led to)\b", re.I)
+_DESCRIBE = re.compile(
+    r"哪些|特点|特征|特色|经历|过程|影响|目的|作用|意义|内容|区别|优点|缺点|评价|怎样|怎么样"
+    r"|如何|是怎么|什么样|\bhow (?!many\b|much\b|long\b|old\b|far\b|large\b|big\b|tall\b|often\b)"
+    r"|\bdescribe\b|\bexplain\b|\bwhat (?:are|were) the\b|\bwhat (?:effect|impact|role|purpose)\b",
+    re.I,
+)
+# A sentence opening so draws its point from the sentence before it.
+_CONSEQUENCE = re.compile(
+    r"^(?:因此|所以|于是|因而|从而|故而|故此|由此|这使得|这导致|therefore\b|thus\b|hence\b|"
+    r"as a result\b|consequently\b|so\b)",
+    re.I,
+)
+
+
+def kind_of(question: str) -> str | None:
+    """ "reason", "describe" or None (a fact: one sentence).
+
+    >>> kind_of("为什么次磷酸受到管制？"), kind_of("凉茶店有哪些功能？"), kind_of("谁发明了它？")
+    ('reason', 'describe', None)
+    >>> kind_of("How many people live there?") is None
+    True
+    """
+    question = simplified(question)
+    if _REASON.search(question):
+        return "reason"
+    if _DESCRIBE.search(question):
+        return "describe"
+    return None
+
+
+def widen(c: Candidate, notes: dict[str, str], question: str) -> Candidate:
+    """`c` with the neighbours a reason or a description needs, on the same line.
+
+    >>> from index.chunking import Chunk
+    >>> from index.search import Hit
+    >>> note = "它能把碘还原。因此，它被严格管制。另一件事。"
+    >>> hit = Hit(Chunk("n", "T", "S", 0, len(note), 1, note), 0, 1, 1.0, 1.0, 1.0)
+    >>> widen(Candidate(hit, 7, 17, note[7:17]), {"n": note}, "为什么它被管制？").text
+    '它能把碘还原。因此，它被严格管制。'
+    """
+    kind = kind_of(question)
+    text = notes.get(c.hit.chunk.note, "")
+    if kind is None or c.heading or text[c.start : c.end] != c.text:
+        return c
+    line_start = text.rfind("\n", 0, c.start) + 1
+    line_end = text.find("\n", c.end)
+    line_end = len(text) if line_end < 0 else line_end
+    start, end = c.start, c.end
+    if kind == "reason" and _CONSEQUENCE.match(c.text):
+        before = split_sentences(text[line_start : c.start])
+        if before and c.end - (line_start + before[-1][0]) <= MAX_WIDE_CHARS:
+            start = line_start + before[-1][0]
+    if kind == "describe" or c.text.endswith(("：", ":")):
+        for n, (_, e) in enumerate(split_sentences(text[c.end : line_end])):
+            if n >= MORE_SENTENCES or c.end + e - start > MAX_WIDE_CHARS:
+                break
+            end = c.end + e
+    if (start, end) == (c.start, c.end):
+        return c
+    return replace(c, start=start, end=end, text=text[start:end])

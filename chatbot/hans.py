@@ -1,0 +1,33 @@
+"""Traditional Chinese read as Simplified, for the cue words a question is read by.
+
+The question-type cues (answer_type, extent, smalltalk) are written once, in
+Simplified characters; "為什麼", "哪裡", "謝謝" must meet them as "为什么",
+"哪里", "谢谢". OpenCC's conversion tables do the mapping (pure Python, phrase
+aware). Only cue matching sees the converted text: quotes, offsets and
+retrieval keep the note's own characters.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+_CJK_START = 0x3400
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=16384)
+def simplified(text: str) -> str:
+    """`text` in Simplified characters; text without Chinese is returned as is.
+
+    >>> simplified("為什麼它在哪裡？"), simplified("Why?")
+    ('为什么它在哪里？', 'Why?')
+    """
+    if not any(ord(ch) >= _CJK_START for ch in text):
+        return text
+    return _converter().convert(text)

@@ -1,0 +1,91 @@
+"""How far a quote reaches: a fact one sentence, a reason its cause, a description more."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.answer import pick
+from chatbot.extent import MAX_WIDE_CHARS, kind_of, widen
+from chatbot.features import Candidate
+from index.chunking import Chunk, split_sentences
+from index.search import Hit
+
+NOTE = (
+    "# 次磷酸\n\n"
+    "次磷酸可以将碘还原为氢碘酸。因此，次磷酸被列为易制毒化学品，购买受到严格管制。它是无色液体。\n"
+    "凉茶店有多种功能：听歌、看电视。后来也卖龟苓膏。再后来变成了茶餐厅。最后一句。\n"
+    "The tower was built in 1889. Therefore it is old. It is tall.\n"
+)
+
+
+def _cand(sentence: str, note: str = NOTE) -> Candidate:
+    start = note.index(sentence)
+    hit = Hit(Chunk("n.md", "T", "S", 0, len(note), 1, note), 0, 1, 1.0, 1.0, 1.0)
+    return Candidate(hit, start, start + len(sentence), sentence)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("为什么次磷酸受到管制？", "reason"),
+        ("為什麼次磷酸受到管制？", "reason"),
+        ("Why is it old?", "reason"),
+        ("凉茶店有哪些功能？", "describe"),
+        ("黑龍江省博物館經歷了哪些發展？", "describe"),
+        ("How does the engine work?", "describe"),
+        ("谁发明了它？", None),
+        ("次磷酸是什么颜色？", None),
+        ("How many floors does it have?", None),
+        ("When was it built?", None),
+    ],
+)
+def test_kind_of_question(question, kind):
+    assert kind_of(question) == kind
+
+
+def test_a_reason_quotes_the_cause_before_a_therefore():
+    c = widen(
+        _cand("因此，次磷酸被列为易制毒化学品，购买受到严格管制。"),
+        {"n.md": NOTE},
+        "为什么次磷酸的购买受到管制？",
+    )
+    assert (
+        c.text == "次磷酸可以将碘还原为氢碘酸。因此，次磷酸被列为易制毒化学品，购买受到严格管制。"
+    )
+    assert NOTE[c.start : c.end] == c.text
+    en = widen(_cand("Therefore it is old."), {"n.md": NOTE}, "Why is the tower old?")
+    assert en.text == "The tower was built in 1889. Therefore it is old."
+
+
+def test_a_description_runs_on_within_its_line_and_a_fact_does_not():
+    first = "凉茶店有多种功能：听歌、看电视。"
+    c = widen(_cand(first), {"n.md": NOTE}, "凉茶店有哪些功能？")
+    assert c.text == first + "后来也卖龟苓膏。再后来变成了茶餐厅。"  # two more, not three
+    assert "\n" not in c.text and NOTE[c.start : c.end] == c.text
+    fact = _cand("它是无色液体。")
+    assert widen(fact, {"n.md": NOTE}, "次磷酸是什么颜色？") == fact
+    last = _cand("它是无色液体。")  # the last sentence of its line: nothing to run on to
+    assert widen(last, {"n.md": NOTE}, "次磷酸有哪些特点？") == last
+
+
+def test_a_widened_quote_stays_short():
+    long_note = "开头。" + "这是一个很长的句子，" * 20 + "结束。" + "下一句。"
+    c = widen(_cand("开头。", long_note), {"n.md": long_note}, "它有哪些特点？")
+    assert len(c.text) <= MAX_WIDE_CHARS and long_note[c.start : c.end] == c.text
+
+
+def test_pick_merges_a_widened_quote_with_the_sentence_it_reached():
+    note = NOTE
+    cands = [_cand(note[s:e]) for s, e in split_sentences(note) if "#" not in note[s:e]]
+    texts = [c.text for c in cands]
+    scores = [0.0] * len(cands)
+    scores[texts.index("凉茶店有多种功能：听歌、看电视。")] = 5.0
+    scores[texts.index("后来也卖龟苓膏。")] = 4.5  # a runner-up inside the widened quote
+    picked = pick(cands, scores, {"n.md": note}, "凉茶店有哪些功能？")
+    quotes = [c.text for c, _ in picked]
+    # the runner-up, widened in turn, joins the best quote as one span of the note
+    assert (
+        quotes[0]
+        == "凉茶店有多种功能：听歌、看电视。后来也卖龟苓膏。再后来变成了茶餐厅。最后一句。"
+    )
+    assert not any("龟苓膏" in q for q in quotes[1:])  # not quoted twice
