@@ -46,6 +46,14 @@ SENTENCE_SEPARATORS = [
 
 
 _SENT_END = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
+# A full stop that ends an abbreviation or an initial ("U.S. government",
+# "Dr. Smith", "J. R. R. Tolkien") ends no sentence; nor does one followed by
+# a lower-case word.
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(\"'])(?:[A-Z]|[A-Z]\.[A-Z]|[A-Z]\.[A-Z]\.[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov"
+    r"|Sen|Rep|Rev|Lt|Col|Capt|Mt|Ft|No|Nos|Co|Corp|Inc|Ltd|vs|etc|e\.g|i\.e|al|approx|ca|cf"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -54,6 +62,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> t = "第一句。第二句！Third one. Fourth"
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['第一句。', '第二句！', 'Third one.', 'Fourth']
+    >>> t = "The U.S. government met Dr. Smith. It rained, e.g. here. then it stopped."
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['The U.S. government met Dr. Smith.', 'It rained, e.g. here. then it stopped.']
     """
     spans, pos = [], 0
     for m in _SENT_END.finditer(text):
@@ -61,14 +72,27 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((pos, m.start()))
         pos = max(pos, m.end())
     spans.append((pos, len(text)))
-    out = []
+    out: list[tuple[int, int]] = []
     for s, e in spans:
         piece = text[s:e]
         lead = len(piece) - len(piece.lstrip())
         trail = len(piece) - len(piece.rstrip())
-        if e - trail > s + lead:
-            out.append((s + lead, e - trail))
+        if e - trail <= s + lead:
+            continue
+        s, e = s + lead, e - trail
+        if out and _continues(text, out[-1], s):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
     return out
+
+
+def _continues(text: str, previous: tuple[int, int], start: int) -> bool:
+    """Does the sentence at `start` go on from `previous` (split at a mere full stop)?"""
+    gap = text[previous[1] : start]
+    if not text[previous[0] : previous[1]].endswith(".") or not gap or gap.strip() or "\n" in gap:
+        return False
+    return text[start].islower() or bool(_ABBREVIATION.search(text[previous[0] : previous[1]]))
 
 
 @dataclass(frozen=True)

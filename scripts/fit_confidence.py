@@ -50,11 +50,18 @@ def _engine(notes: Path, index_dir: Path, model: str):
 
 
 def _collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Candidate rows and labels of one question, and what the judge needs."""
+    """Candidate rows and labels of one question, and what the judge needs.
+
+    A sentence is right when the quote made of it is: widened as `ask` widens
+    it (chatbot.extent), so the ranker learns to pick what will be quoted.
+    """
     from dataclasses import replace
 
+    from chatbot.extent import widen
+
     hits, a = engine.analyse(question)
-    labels = np.array([right(c) for c in a.cands], bool)
+    notes = engine._searcher().loaded.notes
+    labels = np.array([right(widen(c, notes, question)) for c in a.cands], bool)
     return a.rows, labels, {"analysis": replace(a, cands=[])}
 
 

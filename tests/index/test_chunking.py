@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.chunking import chunk_note
+from index.chunking import chunk_note, split_sentences
 from index.notes import NoteError, parse_note, read_note
 from index.sections import is_noise, split_sections
 
@@ -137,3 +137,27 @@ def test_a_huge_heading_is_not_copied_into_every_chunk():
     for c in chunks:
         assert len(c.context) <= 300 + 3 * 200 + 10
         assert note.text[c.start : c.end] == c.text
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "The U.S. government acted. Dr. Smith agreed.",
+            ["The U.S. government acted.", "Dr. Smith agreed."],
+        ),
+        (
+            "J. R. R. Tolkien wrote it. He was British.",
+            ["J. R. R. Tolkien wrote it.", "He was British."],
+        ),
+        (
+            "Prices rose, e.g. bread. It was 1889. Then war.",
+            ["Prices rose, e.g. bread.", "It was 1889.", "Then war."],
+        ),
+        ("He left. the rest stayed.", ["He left. the rest stayed."]),
+        ("It ends here.\nNew line.", ["It ends here.", "New line."]),
+        ("美国（U.S.）政府。下一句。", ["美国（U.S.）政府。", "下一句。"]),
+    ],
+)
+def test_abbreviations_and_initials_end_no_sentence(text, sentences):
+    assert [text[s:e] for s, e in split_sentences(text)] == sentences
