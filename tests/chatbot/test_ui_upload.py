@@ -259,3 +259,24 @@ def test_served_app_takes_a_small_upload_while_a_big_one_embeds(tmp_path):
             emb.release.set()
             worker.join()
     assert {"big.md", "cafe.md"} <= {Path(n["path"]).name for n in engine.notes()}
+
+
+def test_documents_can_be_uploaded_and_a_scanned_pdf_is_refused_by_name(engine, tmp_path):
+    from ..documents import make_docx, make_pdf, make_scanned_pdf
+
+    (tmp_path / "in").mkdir()
+    pdf = make_pdf(tmp_path / "in" / "handbook.pdf")
+    docx = make_docx(tmp_path / "in" / "manual.docx")
+    scan = make_scanned_pdf(tmp_path / "in" / "scan.pdf")
+    broken = tmp_path / "in" / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 cut short")
+    added, refused, _ = uploads.add_notes(
+        engine, [str(p) for p in (pdf, docx, scan, broken)], SpyLock()
+    )
+    assert added == ["handbook.pdf", "manual.docx"]
+    assert refused[0].startswith("scan.pdf: no text; scanned?")
+    assert refused[1].startswith("broken.docx: not a readable Word document")
+    assert str(tmp_path) not in " ".join(refused)
+    ans = engine.ask("When was the backup pump of the Aurora reactor installed?")
+    cite = next(c for c in ans.citations if "2019" in c.quote)
+    assert cite.page == 2 and cite.open.endswith("/handbook.pdf#page=2")
