@@ -24,6 +24,8 @@ MAX_PAGES = 5_000  # a long book is 1,000; each page costs PDFium a parse
 _SENTENCE_END = tuple("。！？；：.!?;:…”’\"')）]】")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _FULL_LINE = 0.8  # a line this share of the page's longest one ran to the margin
+# Titles PDF writers fill in by themselves (reportlab, some printers): the file's name says more.
+_PLACEHOLDER_TITLES = {"untitled", "untitled document", "(anonymous)", "anonymous", "title"}
 
 
 def page_at(text: str, offset: int) -> int:
@@ -79,6 +81,7 @@ def pdf_text(data: bytes) -> Extracted:
             raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
             pages.append(_join(raw.split("\n")))
         title = (doc.get_metadata_value("Title") or "").strip()
+        title = "" if title.lower() in _PLACEHOLDER_TITLES else title
     except pdfium.PdfiumError as exc:
         raise ExtractError(f"not a readable PDF ({exc})") from None
     finally:

@@ -38,6 +38,10 @@ def test_pdf_text_per_page_and_the_page_of_every_chunk(tmp_path):
     assert not any("\f" in c.text for c in chunks)  # no chunk spans two pages
 
 
+def test_a_placeholder_pdf_title_gives_way_to_the_file_name(tmp_path):
+    assert read_note(make_pdf(tmp_path / "Reactor notes.pdf")).title == "Reactor notes"
+
+
 def test_pdf_lines_broken_at_the_margin_are_joined_into_sentences(tmp_path):
     long = "word " * 17
     note = read_note(make_pdf(tmp_path / "wrap.pdf", [[long + "that ran on", "to the next line."]]))
