@@ -20,6 +20,7 @@ from index.search import Hit
 
 from .extent import widen
 from .features import Candidate
+from .links import open_link, page_of
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ class Citation:
     start: int
     end: int
     score: float
+    page: int | None = None  # a PDF's page (chatbot.links)
+    open: str = ""  # the link that opens the source there (chatbot.links)
 
 
 @dataclass(frozen=True)
@@ -149,16 +152,20 @@ def verified_citations(picked: list[Picked], notes: dict[str, str]) -> list[Cita
                 sent.end,
             )
             continue
+        line = text.count("\n", 0, sent.start) + 1
+        page = page_of(c.note, text, sent.start)
         out.append(
             Citation(
                 n=len(out) + 1,
                 quote=sent.text,
                 note=c.note,
                 section=c.section,
-                line=text.count("\n", 0, sent.start) + 1,
+                line=line,
                 start=sent.start,
                 end=sent.end,
                 score=round(float(score), 4),
+                page=page,
+                open=open_link(c.note, line, page),
             )
         )
     return out
@@ -212,6 +219,8 @@ def to_dict(a: Answer, id: str | None = None) -> dict:
                 "start": c.start,
                 "end": c.end,
                 "score": c.score,
+                "page": c.page,
+                "open": c.open,
             }
             for c in a.citations
         ],

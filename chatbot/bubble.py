@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from .links import place
 from .turns import conversation
 
 # Always special in (GitHub-flavoured) Markdown or HTML.
@@ -57,8 +58,8 @@ def source_id(turn_no: int, n: int) -> str:
 
 
 def where(c: dict) -> str:
-    """'section · note.md:line' of a citation."""
-    return f"{c['section']} · {file_name(c['note'])}:{int(c['line'])}"
+    """'section · note.md:line' of a citation ('section · note.pdf p. 3' in a PDF)."""
+    return f"{c['section']} · {place(c)}"
 
 
 def _title(text: str) -> str:

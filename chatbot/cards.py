@@ -16,7 +16,8 @@ import html
 from collections.abc import Iterable
 
 from .bubble import file_name, source_id
-from .labels import both
+from .labels import both, text
+from .links import safe_link
 
 
 def esc(text: object) -> str:
@@ -57,6 +58,25 @@ def _context(c: dict) -> str:
     )
 
 
+def _place(c: dict) -> str:
+    """'note.md · line 12', or 'report.pdf · page 3'."""
+    page = c.get("page")
+    if isinstance(page, int) and not isinstance(page, bool):
+        return f"{esc(file_name(c['note']))} · {both('page')} {page}"
+    return f"{esc(file_name(c['note']))} · {both('line')} {int(c['line'])}"
+
+
+def _open(c: dict) -> str:
+    """The citation's "open" link (only obsidian: and file: ones: a turn comes from the browser)."""
+    link = safe_link(c.get("open"))
+    if not link:
+        return ""
+    return (
+        f' <a class="nc-open" href="{esc(link)}" title="{esc(text("open_hint", "en"))}: '
+        f'{esc(link)}" target="_blank" rel="noopener noreferrer">{both("open")}</a>'
+    )
+
+
 def _card(c: dict, turn: dict, turn_no: int, show_scores: bool) -> str:
     n = int(c["n"])
     passages = turn["passages"]
@@ -67,12 +87,11 @@ def _card(c: dict, turn: dict, turn_no: int, show_scores: bool) -> str:
         passage = _highlight(str(p["text"]), off, off + len(str(c["quote"])))
     else:
         passage = f"<mark>{esc(c['quote'])}</mark>"
-    place = f"{esc(file_name(c['note']))} · {both('line')} {int(c['line'])}"
     return (
         f'<article class="nc-source" id="{source_id(turn_no, n)}">'
         f'<header><span class="nc-num">[{n}]</span> '
         f'<span class="nc-section">{esc(c["section"])}</span>'
-        f' <span class="nc-where" title="{esc(c["note"])}">{place}</span></header>'
+        f' <span class="nc-where" title="{esc(c["note"])}">{_place(c)}</span>{_open(c)}</header>'
         f'<blockquote class="nc-passage">{passage}</blockquote>'
         + (_scores(p) if show_scores and p is not None else "")
         + _context(c)

@@ -152,8 +152,11 @@ def _print_answer(ans) -> None:
     if ans.citations:
         print()
     for c in ans.citations:
-        print(visible(f"[{c.n}] {c.section} · {os.path.basename(c.note)}:{c.line}"))
+        where = f" p. {c.page}" if c.page is not None else f":{c.line}"
+        print(visible(f"[{c.n}] {c.section} · {os.path.basename(c.note)}{where}"))
         print(visible(f"    “{c.quote}”"))
+        if c.open:
+            print(visible(f"    {c.open}"))
     if ans.confidence != "high":
         print(f"\n(confidence: {ans.confidence})")
 

@@ -108,6 +108,7 @@ def valid_turn(turn: object) -> dict | None:
         for c in turn["citations"]:
             int(c["n"]), int(c["line"]), int(c["start"])
             _need(all(isinstance(c[k], str) for k in ("quote", "section", "note")))
+            _need(isinstance(c.get("open", ""), str) and isinstance(c.get("page") or 0, int))
             ctx = c.get("context")
             _need(ctx is None or (isinstance(ctx["before"], str) and isinstance(ctx["after"], str)))
         for p in turn["passages"]:

@@ -1,7 +1,8 @@
 """Notes added through the UI: checked, given a safe name, written only into the upload folder.
 
-Only .md, .markdown and .txt, at most 5 MB, text (binary refused), within the
-build's limits on lines and texts per note; the name is reduced to a plain base
+Only the types `index` reads (.md, .markdown, .txt, .pdf, .html, .htm, .docx),
+at most 5 MB, text or a readable document (binary and broken files refused),
+within the build's limits on lines and texts per note; the name is reduced to a plain base
 name, so nothing is ever written outside the folder, and a name that had to be
 changed carries a short hash of the original, so two different names never
 collapse into one file. Every check and the embedding of the note's text
@@ -23,12 +24,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from index import NoteError
-from index.notes import parse_note
+from index.notes import NOTE_SUFFIXES, parse_note
 from index.prepare import PreparedNote, commit_vectors, prepare_note
 
 from .engine import Engine
 
-UPLOAD_SUFFIXES = (".md", ".markdown", ".txt")
+UPLOAD_SUFFIXES = NOTE_SUFFIXES
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Uploads prepared (checked and embedded) at once; the lock serialises only the quick part.
 UPLOAD_CONCURRENCY = 4

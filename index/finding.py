@@ -8,8 +8,10 @@ a folder link to `/`): a notes folder must not become a way to quote the rest
 of the disk. Links that stay inside the folders are followed. A file or folder
 name that is not valid UTF-8 (e.g. GBK names from an unzipped archive) is not
 indexed and is reported with a readable form of its name: such a name cannot
-be written into the index, shown in the browser or printed. Leaves out: hard
-links (indistinguishable from the file itself).
+be written into the index, shown in the browser or printed. In an Obsidian
+vault its templates folder is skipped too (`.obsidian/` and `.trash/` are
+hidden folders already; see index.vault). Leaves out: hard links
+(indistinguishable from the file itself).
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+from .extract import EXTRACTED_SUFFIXES
+from .vault import MARKER, templates_folder, vault_root
+
+NOTE_SUFFIXES = (".md", ".markdown", ".txt") + EXTRACTED_SUFFIXES
 RENAME_HINT = "rename it to UTF-8 (e.g. convmv -f gbk -t utf-8 -r --notest FOLDER)"
 
 
@@ -100,6 +106,8 @@ def _walk(
     top: str, roots: list[str], follow_links: bool, seen: set[str], found: FoundNotes
 ) -> None:
     visited_dirs: set[str] = set()
+    vault = vault_root(top)  # `top` may lie inside a vault, or hold one further down
+    templates = {os.path.realpath(t) for t in [vault and templates_folder(vault)] if t}
     for root, dirs, files in os.walk(top, followlinks=True):
         real = os.path.realpath(root)
         if real in visited_dirs:  # symlink loop
@@ -107,10 +115,12 @@ def _walk(
             dirs[:] = []
             continue
         visited_dirs.add(real)
+        if MARKER in dirs and (t := templates_folder(Path(root))):
+            templates.add(os.path.realpath(t))
         keep = []
         for d in sorted(dirs):
             full = os.path.join(root, d)
-            if d.startswith("."):
+            if d.startswith(".") or os.path.realpath(full) in templates:
                 found.skipped += 1
             elif not is_utf8_name(d):
                 found.errors.append(

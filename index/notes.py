@@ -4,9 +4,13 @@ A `Note` holds the decoded text of the whole file; every offset elsewhere in the
 project is a character offset into `Note.text`, so `note.text[start:end]` is
 always the exact quoted text. Decoding is `index.decoding` (UTF-8, GB18030,
 UTF-16, binary refused), front matter is `index.front_matter` (YAML on a
-budget), finding note files is `index.finding`. What was guessed or ignored
-on the way is in `Note.warnings`; a note that cannot be read, or is over a
-limit, raises NoteError naming the file and the limit.
+budget), finding note files is `index.finding`. PDF, HTML and Word documents
+are read as the text `index.extract` draws from them, and a note in an
+Obsidian vault as the text Obsidian shows (`index.vault`): that text is the
+note's text, and every limit applies to it too. `meta["tags"]` holds the
+note's tags (`index.tags`), sorted, when it has any. What was guessed or
+ignored on the way is in `Note.warnings`; a note that cannot be read, or is
+over a limit, raises NoteError naming the file and the limit.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .decoding import BinaryData, TooManyLines, count_lines, decode
+from .extract import ExtractError, extract, kind_of
 from .finding import NOTE_SUFFIXES, FoundNotes, find_notes
 from .front_matter import MAX_TITLE_CHARS, parse_front_matter, plain_text
+from .tags import note_tags
+from .vault import MARKDOWN_SUFFIXES, render, vault_root
 
 __all__ = [
     "MAX_LINE_CHARS",
@@ -91,6 +98,42 @@ def _too_many_lines(path: str, lines: int) -> NoteError:
     )
 
 
+def _check_text(path: str, text: str) -> None:
+    if (lines := count_lines(text)) > MAX_NOTE_LINES:
+        raise _too_many_lines(path, lines)
+    if len(text) > MAX_LINE_CHARS and max(map(len, text.split("\n"))) > MAX_LINE_CHARS:
+        raise NoteError(
+            f"{path}: has a line over {MAX_LINE_CHARS:,} characters; not a note, not indexed"
+        )
+
+
+def _document(data: bytes, path: str, kind: str) -> Note:
+    """A PDF, HTML or Word document as a note of its extracted text."""
+    try:
+        doc = extract(kind, data)
+    except ExtractError as exc:
+        raise NoteError(f"{path}: {exc}; not indexed") from None
+    # Compressed formats can hold far more text than their size: the same cap as a text note.
+    if len(doc.text) > MAX_NOTE_BYTES:
+        raise NoteError(
+            f"{path}: {len(doc.text):,} characters of text, more than the limit of "
+            f"{MAX_NOTE_BYTES:,}; not indexed"
+        )
+    text = doc.text.replace("\x00", "\ufffd")
+    _check_text(path, text)
+    title = plain_text(doc.title or _first_heading(text) or Path(path).stem, MAX_TITLE_CHARS)
+    return Note(
+        path=path,
+        text=text,
+        body_start=0,
+        title=title or "note",
+        meta=dict(doc.meta),
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=kind,
+        warnings=tuple(f"{path}: {w}" for w in doc.warnings),
+    )
+
+
 def parse_note(data: bytes, path: str) -> Note:
     """Decode and check a note's bytes; raises NoteError naming `path` and the limit."""
     if len(data) > MAX_NOTE_BYTES:
@@ -98,6 +141,8 @@ def parse_note(data: bytes, path: str) -> Note:
             f"{path}: {_size(len(data))}, larger than the limit of {_size(MAX_NOTE_BYTES)}; "
             "not indexed"
         )
+    if kind := kind_of(path):
+        return _document(data, path, kind)
     try:
         decoded = decode(data, MAX_NOTE_LINES)
     except BinaryData as exc:
@@ -105,14 +150,15 @@ def parse_note(data: bytes, path: str) -> Note:
     except TooManyLines as exc:
         raise _too_many_lines(path, exc.lines) from None
     text = decoded.text
-    if (lines := count_lines(text)) > MAX_NOTE_LINES:
-        raise _too_many_lines(path, lines)
-    if len(text) > MAX_LINE_CHARS and max(map(len, text.split("\n"))) > MAX_LINE_CHARS:
-        raise NoteError(
-            f"{path}: has a line over {MAX_LINE_CHARS:,} characters; not a note, not indexed"
-        )
+    _check_text(path, text)
     text = text.replace("\x00", "\ufffd")  # NUL breaks C tokenizers downstream
     fm = parse_front_matter(text)
+    if str(path).lower().endswith(MARKDOWN_SUFFIXES) and vault_root(path) is not None:
+        text = render(text, fm.body_start)
+    meta = dict(fm.meta)
+    tags = note_tags(meta.get("tags"), text[fm.body_start :])
+    if tags or "tags" in meta:
+        meta["tags"] = tags
     # The title is copied into every chunk's context: one short line, whatever its source.
     title = plain_text(
         fm.meta.get("title") or _first_heading(text[fm.body_start :]) or Path(path).stem,
@@ -123,7 +169,7 @@ def parse_note(data: bytes, path: str) -> Note:
         text=text,
         body_start=fm.body_start,
         title=title or "note",
-        meta=fm.meta,
+        meta=meta,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=decoded.encoding,
         warnings=tuple(f"{path}: {w}" for w in decoded.warnings + fm.warnings),

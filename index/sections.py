@@ -6,7 +6,8 @@ the table of contents (a "目录"/"Contents" heading, or list lines made only of
 links to `#anchors`), failed-image placeholders ("外链图片转存失败"), lines that
 are only images or a URL, horizontal rules, HTML comments, and any line the
 note already had verbatim (the first copy is kept). A heading with no body
-yields nothing. Leaves out: setext headings (underlined with ===) and tables'
+yields nothing; a line holding only a form feed (a PDF's page break) ends
+a segment. Leaves out: setext headings (underlined with ===) and tables'
 structure (a table is kept as text).
 """
 
@@ -122,6 +123,9 @@ def split_sections(note: Note) -> list[Segment]:
             in_toc = title.strip().lower() in _TOC_TITLES
             continue
         stripped = raw.strip()
+        if raw == "\f":  # a PDF's page break (index.pdf_text): no chunk spans two pages
+            close()
+            continue
         if not stripped:
             continue  # blank lines may sit inside a segment
         if in_toc and (_ANCHOR_LINK.match(raw) or stripped.startswith(("*", "+", "-"))):

@@ -8,6 +8,7 @@ the machine is beyond the generous WAIT.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -118,6 +119,9 @@ def test_chat_in_the_browser(browser, real_engine):
         assert bots.count() == 2 and "PGC" in bots.nth(0).inner_text()
         assert bots.nth(1).locator('a[href="#source-2-1"]').count() == 1
         assert page.locator("#source-2-1 blockquote mark").count() == 1
+        # Each card has its "open" link: the note's file URL at the quoted line.
+        href = page.locator("#source-2-1 a.nc-open").get_attribute("href")
+        assert re.fullmatch(r"file:///\S+\.md#L\d+", href or ""), href
         assert page.locator("#nc-turn-1").get_attribute("open") is None  # older answer folded
 
         # A marker of the first answer unfolds, highlights and shows its source.

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatbot import cards, labels, turns
+from chatbot import bubble, cards, labels, turns
 
 from .test_ui_bubble import NOTE, QUOTE, result, turn
 
@@ -118,3 +118,41 @@ def test_any_text_renders_only_our_tags(question, quote, section, note_name):
         parsed = tags(html)
         assert set(parsed.tags) <= ALLOWED
         assert not [a for a in parsed.attrs if a.startswith("on") or a == "src"]
+
+
+def _with(t: dict, **fields) -> dict:
+    t["citations"] = [{**t["citations"][0], **fields}]
+    return t
+
+
+def test_a_card_shows_the_page_and_an_escaped_open_link():
+    link = "obsidian://open?vault=My%20Vault&file=a%22b&x=<1>"
+    out = cards.sources_html([_with(turn(), open=link, page=3)])
+    anchors = [a for t, a in _anchors(out) if t == "a"]
+    assert [a["href"] for a in anchors] == [link]  # attribute-escaped, read back whole
+    assert 'href="obsidian://open?vault=My%20Vault&amp;file=a%22b&amp;x=&lt;1&gt;"' in out
+    assert f"aigc.md · {labels.both('page')} 3" in out
+    assert bubble.where(_with(turn(), page=3)["citations"][0]) == "读书笔记 › PGC · aigc.md p. 3"
+    assert turns.valid_turn(_with(turn(), open=link, page=3)) is not None
+
+
+def test_a_planted_link_in_a_stored_turn_is_not_drawn():
+    for bad in ("javascript:alert(1)", "https://evil.example/", "data:text/html,x"):
+        out = cards.sources_html([_with(turn(), open=bad)])
+        assert not [a for t, a in _anchors(out) if t == "a"] and bad not in out
+    assert turns.valid_turn(_with(turn(), open=["x"])) is None
+    assert turns.valid_turn(_with(turn(), page="3")) is None
+
+
+def _anchors(html: str) -> list[tuple[str, dict]]:
+    class P(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[tuple[str, dict]] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found.append((tag, dict(attrs)))
+
+    p = P()
+    p.feed(html)
+    return p.found

@@ -58,7 +58,7 @@ def test_names_are_sanitised_into_the_upload_dir(tmp_path):
     assert uploads.safe_name("读书 笔记.md") == "读书 笔记.md"  # nothing to change: no hash
 
 
-@pytest.mark.parametrize("name", ["evil.exe", "page.html", "notes.md.py", "README", "a.pdf"])
+@pytest.mark.parametrize("name", ["evil.exe", "old.doc", "notes.md.py", "README", "a.xlsx"])
 def test_other_types_are_refused(tmp_path, name):
     with pytest.raises(uploads.UploadError, match="only .md"):
         uploads.save_upload(note_file(tmp_path, "x.md"), name, tmp_path / "uploads")
@@ -259,3 +259,24 @@ def test_served_app_takes_a_small_upload_while_a_big_one_embeds(tmp_path):
             emb.release.set()
             worker.join()
     assert {"big.md", "cafe.md"} <= {Path(n["path"]).name for n in engine.notes()}
+
+
+def test_documents_can_be_uploaded_and_a_scanned_pdf_is_refused_by_name(engine, tmp_path):
+    from ..documents import make_docx, make_pdf, make_scanned_pdf
+
+    (tmp_path / "in").mkdir()
+    pdf = make_pdf(tmp_path / "in" / "handbook.pdf")
+    docx = make_docx(tmp_path / "in" / "manual.docx")
+    scan = make_scanned_pdf(tmp_path / "in" / "scan.pdf")
+    broken = tmp_path / "in" / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 cut short")
+    added, refused, _ = uploads.add_notes(
+        engine, [str(p) for p in (pdf, docx, scan, broken)], SpyLock()
+    )
+    assert added == ["handbook.pdf", "manual.docx"]
+    assert refused[0].startswith("scan.pdf: no text; scanned?")
+    assert refused[1].startswith("broken.docx: not a readable Word document")
+    assert str(tmp_path) not in " ".join(refused)
+    ans = engine.ask("When was the backup pump of the Aurora reactor installed?")
+    cite = next(c for c in ans.citations if "2019" in c.quote)
+    assert cite.page == 2 and cite.open.endswith("/handbook.pdf#page=2")
