@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .hans import simplified
+from index.hans import simplified
 
 KINDS = ("person", "place", "date", "duration", "number")
 

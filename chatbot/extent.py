@@ -15,9 +15,9 @@ import re
 from dataclasses import replace
 
 from index.chunking import split_sentences
+from index.hans import simplified
 
 from .features import Candidate
-from .hans import simplified
 
 MAX_WIDE_CHARS = 260  # a widened quote stays readable at a glance
 MORE_SENTENCES = 2  # sentences a description may run on by

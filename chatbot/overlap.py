@@ -3,7 +3,8 @@
 All shares are of the *question's* words (or bigrams), so a long sentence is
 not favoured for being long. Chinese is compared in character bigrams (jieba
 splits a paraphrase differently from the note), other scripts in five-letter
-stems ("founded" and "founding" meet). Leaves out: synonyms.
+stems ("founded" and "founding" meet); Traditional characters are compared
+as Simplified, as the words are (index.hans). Leaves out: synonyms.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from difflib import SequenceMatcher
 
 import numpy as np
+
+from index.hans import simplified
 
 
 def coverage(terms: list[str], text: str, idf: dict[str, float]) -> float:
@@ -25,7 +28,7 @@ def coverage(terms: list[str], text: str, idf: dict[str, float]) -> float:
     total = sum(idf.get(t, 1.0) for t in terms)
     if not total:
         return 0.0
-    low = text.lower()
+    low = simplified(text).lower()  # terms are Simplified (index.lexical.tokenize)
     return sum(idf.get(t, 1.0) for t in terms if t in low) / total
 
 
@@ -49,7 +52,7 @@ def grams(text: str) -> set[str]:
     >>> sorted(grams("2007年人口 founded"))
     ['2007', 'found', '人口', '年人']
     """
-    low = text.lower()
+    low = simplified(text).lower()
     out = set()
     for run in _CJK_RUN.findall(low):
         out.update(run[i : i + 2] for i in range(len(run) - 1)) if len(run) > 1 else out.add(run)
@@ -58,7 +61,7 @@ def grams(text: str) -> set[str]:
 
 
 def _compact(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    return "".join(ch for ch in simplified(text).lower() if ch.isalnum())
 
 
 def longest_run(question: str, text: str) -> float:

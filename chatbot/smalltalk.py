@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .hans import simplified
+from index.hans import simplified
 
 _TAG = re.compile(r"<[^>]*>|&[#\w]+;")
 _GREETINGS = frozenset(

@@ -16,6 +16,8 @@ from collections import Counter
 
 import numpy as np
 
+from .hans import simplified
+
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.U)
 # Function words that say how a question is asked, not what it is about.
 STOPWORDS = frozenset(
@@ -50,10 +52,12 @@ def tokenize(text: str) -> list[str]:
 
     >>> tokenize("百度的数字人平台叫什么名字？")
     ['百度', '数字', '人', '平台']
+    >>> tokenize("百度的數字人平臺叫什麼名字？")  # Traditional: the same words
+    ['百度', '数字', '人', '平台']
     """
     jieba = _jieba()
     out = []
-    for tok in jieba.cut_for_search(text.lower()):
+    for tok in jieba.cut_for_search(simplified(text).lower()):
         tok = tok.strip()
         if tok and _WORD.search(tok) and tok not in STOPWORDS:
             out.append(tok)

@@ -34,6 +34,8 @@ MODULES = [
     "chatbot.squad",
     "chatbot.calibration",
     "chatbot.overlap",
+    "chatbot.extent",
+    "index.hans",
 ]
 
 
