@@ -68,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", parents=[common], help="ask a question")
     ask.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
     ask.add_argument("--top-k", type=int, default=5)
+    ask.add_argument(
+        "--in", dest="folder", metavar="FOLDER", help="ask only the notes under this folder"
+    )
+    ask.add_argument("--tag", help="ask only the notes with this tag (nested tags included)")
     out = ask.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object")
     out.add_argument(
@@ -171,12 +175,26 @@ def cmd_ask(args) -> int:
     except QuestionError as exc:
         raise UserError(str(exc)) from None
     engine = _engine(args)
-    ans = engine.ask(args.question, top_k=args.top_k)
+    ans = engine.ask(args.question, top_k=args.top_k, scope=_scope(args, engine))
     if args.json:
         print(json.dumps(to_dict(ans), ensure_ascii=False))
     else:
         _print_answer(ans)
     return 0
+
+
+def _scope(args, engine):
+    """The scope of --in/--tag, checked against the index (UserError when it matches nothing)."""
+    from index.scope import Scope, ScopeError
+
+    scope = Scope(args.folder, args.tag)
+    if not scope:
+        return None
+    try:
+        engine.searcher.scope_rows(scope)  # the engine is open: fail before any answer
+    except ScopeError as exc:
+        raise UserError(str(exc)) from None
+    return scope
 
 
 def _ask_jsonl(args) -> int:
@@ -186,11 +204,14 @@ def _ask_jsonl(args) -> int:
     from .jsonl import answer_lines
 
     engine = _engine(args)
+    scope = _scope(args, engine)
     # Bytes, not text: a line that is not UTF-8 is reported, not fatal.
     stream = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode())
     bad = answer_lines(
         stream,
-        lambda question, history, qid: to_dict(engine.ask(question, history, args.top_k), qid),
+        lambda question, history, qid: to_dict(
+            engine.ask(question, history, args.top_k, scope), qid
+        ),
         out=lambda line: print(line, flush=True),
         err=_say,
     )

@@ -27,6 +27,7 @@ from index import (
 )
 from index.embed import Embedder
 from index.recovery import open_index, sources_of
+from index.scope import Scope
 from index.search import Hit
 
 from . import calibration
@@ -142,8 +143,17 @@ class Engine:
             assert self.searcher is not None
             return self.searcher
 
-    def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        top_k: int | None = None,
+        scope: Scope | None = None,
+    ) -> Answer:
+        """Answer from the notes, or from those within `scope` only (ScopeError if none)."""
         question = clean_question(question)
+        scoped = self._searcher() if scope else None  # one index for the scope and the search
+        among = scoped.scope_rows(scope) if scoped and scope else None
         lang = language_of(question)
         if (talk := small_talk(question)) is not None:
             return self._reply(question, talk, lang)
@@ -152,13 +162,13 @@ class Engine:
             return Answer(question, lead, "none", (), (), lang, question, lead=lead)
         history = [h for h in (_safe(h) for h in history[-3:]) if h]
         k = max(1, min(int(top_k or self.settings.top_k), 50))
-        searcher = self._searcher()
+        searcher = scoped or self._searcher()
         if history and refers_back(question):  # "它…": only the question with its context
-            return self._answer(searcher, question, f"{history[-1]} {question}", k)
-        ans = self._answer(searcher, question, question, k)
+            return self._answer(searcher, question, f"{history[-1]} {question}", k, among)
+        ans = self._answer(searcher, question, question, k, among)
         if history and ans.confidence != "high":
             # Perhaps a follow-up without a pronoun ("截至2023年2月打造了多少位？").
-            with_ctx = self._answer(searcher, question, f"{history[-1]} {question}", k)
+            with_ctx = self._answer(searcher, question, f"{history[-1]} {question}", k, among)
             if _rank(with_ctx) > _rank(ans):
                 ans = with_ctx
         return ans
@@ -187,15 +197,15 @@ class Engine:
         return self._analyse(self._searcher(), question, query or question, k)
 
     def _analyse(
-        self, searcher: Searcher, question: str, query: str, k: int
+        self, searcher: Searcher, question: str, query: str, k: int, among=None
     ) -> tuple[list[Hit], Analysis]:
         qv = searcher.embed_query(query)
-        hits = searcher.search(query, k=max(k, 5), query_vector=qv)
+        hits = searcher.search(query, k=max(k, 5), query_vector=qv, among=among)
         cross = bool(hits) and language_of(hits[0].chunk.text) != language_of(question)
         return hits, analyse(searcher, question, query, qv, hits, cross)
 
-    def _answer(self, searcher: Searcher, question: str, query: str, k: int) -> Answer:
-        hits, analysis = self._analyse(searcher, question, query, k)
+    def _answer(self, searcher: Searcher, question: str, query: str, k: int, among=None) -> Answer:
+        hits, analysis = self._analyse(searcher, question, query, k, among)
         lang, cross = language_of(question), analysis.cross
         cal = calibration.load(searcher.embedder.model_id)
         confidence, probability, cites = "none", 0.0, []

@@ -56,11 +56,28 @@ def from_bytes(data: bytes):
     return index
 
 
-def search(index, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(scores, ids) of the k nearest; ids are row numbers, -1 where fewer exist."""
-    k = max(1, min(k, index.ntotal))
-    if index.ntotal == 0:
+def search(
+    index, query: np.ndarray, k: int, among: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, ids) of the k nearest; ids are row numbers, -1 where fewer exist.
+
+    `among`: only these rows are considered, inside FAISS's own search (an
+    ID selector), so the k nearest are the k nearest of those rows.
+    """
+    k = max(1, min(k, index.ntotal if among is None else len(among)))
+    if index.ntotal == 0 or (among is not None and not len(among)):
         return np.zeros(0, np.float32), np.zeros(0, np.int64)
-    scores, ids = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
+    q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+    if among is None:
+        scores, ids = index.search(q, k)
+    else:
+        faiss = _faiss()
+        sel = faiss.IDSelectorBatch(np.ascontiguousarray(among, dtype=np.int64))
+        params = (
+            faiss.SearchParametersHNSW(sel=sel, efSearch=max(HNSW_EF_SEARCH, k))
+            if kind(index) == "hnsw"
+            else faiss.SearchParameters(sel=sel)
+        )
+        scores, ids = index.search(q, k, params=params)
     keep = ids[0] >= 0
     return scores[0][keep], ids[0][keep]

@@ -23,7 +23,7 @@ from .errors import IndexCorrupt, IndexMissing, IndexStale
 from .generations import CURRENT, MANIFEST, current_generation, has_index, open_sealed
 from .notes import NoteError, parse_note
 
-FORMAT_VERSION = 4  # 4: sentences embedded under their own heading
+FORMAT_VERSION = 5  # 4: sentences embedded under their own heading; 5: each note's tags
 FILES = {"chunks.json", "dense.faiss", "sentences.npz"}
 
 
