@@ -55,6 +55,15 @@ def scope_of(choice: object) -> Scope | None:
     return None
 
 
+def checked_scope(engine, args) -> Scope | None:
+    """The scope of `ask --in/--tag`, checked against the open index (ScopeError if it is empty)."""
+    scope = Scope(args.folder, args.tag)
+    if not scope:
+        return None
+    engine.searcher.scope_rows(scope)  # before any answer: one message, not one per line
+    return scope
+
+
 def signature(searcher: Searcher) -> str:
     """Changes whenever a note is added, changed, renamed or removed (its tags included)."""
     sig = _signatures.get(searcher)
