@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from .finding import NOTE_SUFFIXES
+from .finding import NOTE_SUFFIXES, find_notes
 from .generations import current_generation
 from .loading import read_generation_manifest, sha256
 
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 WATCH_STEP_MS = 200  # quiet time that ends a burst of saves (editors write, then rename)
 WATCH_DEBOUNCE_MS = 1600  # a burst longer than this is cut into batches
 RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0, 8.0)  # a note that could not be read, or a failed rebuild
+READY_MS = 250  # how soon `start` learns that the watches are in place
 
 
 def _inside(path: str, root: str) -> bool:
@@ -140,6 +141,7 @@ class Watcher:
         debounce_ms: int = WATCH_DEBOUNCE_MS,
     ) -> None:
         self.filter = NoteFilter(sources, index_dir, follow_links)
+        self.sources, self.follow_links = list(sources), follow_links
         self.index_dir = index_dir
         self.rebuild, self.say = rebuild, say
         self.step_ms, self.debounce_ms = step_ms, debounce_ms
@@ -156,12 +158,30 @@ class Watcher:
         return recursive + flat
 
     def start(self) -> Watcher:
+        """Start watching; returns once every watch is in place, so no later change is missed.
+
+        Notes changed before that (since the index was built) are checked at once.
+        """
         recursive, flat = self.filter.watch_targets()
         for paths, deep in ((recursive, True), (flat, False)):
             if paths:
-                self._spawn(self._watch, paths, deep)
+                ready = threading.Event()
+                self._spawn(self._watch, paths, deep, ready)
+                ready.wait()
+        with self._changed:
+            self._pending |= self._everything()
         self._spawn(self._build_loop)
         return self
+
+    def _everything(self) -> set[str]:
+        """Every note the index holds or a build would find: the catch-up after starting."""
+        found = find_notes(self.sources, self.follow_links).files
+        gen = current_generation(self.index_dir)
+        try:
+            notes = read_generation_manifest(gen).get("notes", []) if gen else []
+        except Exception:  # damaged: the first rebuild finds out and says so
+            notes = []
+        return {os.path.abspath(f) for f in found} | {e["path"] for e in notes}
 
     def stop(self) -> None:
         """Stop watching; a rebuild under way is finished first (its index is whole either way)."""
@@ -181,7 +201,7 @@ class Watcher:
         t.start()
         self._threads.append(t)
 
-    def _watch(self, paths: list[str], recursive: bool) -> None:
+    def _watch(self, paths: list[str], recursive: bool, ready: threading.Event) -> None:
         import watchfiles
 
         while not self._stop.is_set():
@@ -192,17 +212,25 @@ class Watcher:
                     debounce=self.debounce_ms,
                     step=self.step_ms,
                     stop_event=self._stop,
+                    # An empty batch now and then: the first says the watches are in place.
+                    rust_timeout=READY_MS,
+                    yield_on_timeout=True,
                     recursive=recursive,
                     raise_interrupt=False,
                     ignore_permission_denied=True,
                 ):
+                    ready.set()
+                    if not changes:
+                        continue
                     with self._changed:
                         self._pending.update(os.path.abspath(p) for _, p in changes)
                         self.batches += 1
                         self._changed.notify_all()
             except Exception as exc:  # a watched folder removed, a watch limit reached…
+                ready.set()
                 self.say(f"watching {', '.join(paths)} stopped ({exc}); trying again")
                 self._stop.wait(RETRY_SECONDS[-1])
+        ready.set()
 
     def _take(self, timeout: float | None) -> set[str]:
         with self._changed:

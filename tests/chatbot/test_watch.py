@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import _thread
 import errno
+import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -20,6 +24,8 @@ from chatbot.config import Settings
 from chatbot.engine import Engine
 from index.lock import build_lock
 from index.store import read_manifest
+
+from ..conftest import ROOT
 
 HANG = 120.0  # seconds: only a hang takes this long
 
@@ -110,6 +116,16 @@ def test_edit_rename_and_delete_while_questions_are_asked(live_engine):
         watcher.stop()
     assert asker.errors == [] and asker.answers > 0
     assert any("index updated" in m for m in said)
+
+
+def test_notes_changed_before_the_watch_began_are_caught_up(live_engine):
+    notes, engine, said = live_engine
+    write(notes / "plum.md", "# Plum\n\nThe plum code is 4545.\n")  # while nothing watched
+    watcher = live.engine_watcher(engine, said.append).start()
+    try:
+        eventually(lambda: "4545" in texts(engine, "What is the plum code?"), "answerable")
+    finally:
+        watcher.stop()
 
 
 def test_other_files_hidden_files_and_the_index_folder_do_not_rebuild(live_engine):
@@ -249,3 +265,42 @@ def _sha(ix: Path, name: str) -> str | None:
     except Exception:  # noqa: BLE001 - not built yet
         return None
     return next((n["sha256"] for n in notes if Path(n["path"]).name == name), None)
+
+
+@pytest.mark.slow
+def test_real_model_index_watch_in_its_own_process(tmp_path):
+    """`index --watch` with the default model: an edit is indexed and answerable; Ctrl-C → 0."""
+    notes, ix = tmp_path / "notes", tmp_path / "ix"
+    write(notes / "work" / "kiwi.md", "# Kiwi\n\nThe kiwi code is 1111.\n")
+    write(notes / "home" / "plum.md", "# Plum\n\nThe plum code is 3333.\n")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "chatbot"]
+    proc = subprocess.Popen(
+        [*cmd, "index", "--watch", str(notes), "--index-dir", str(ix)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "watching" in proc.stdout.readline() + proc.stdout.readline()
+        first = _sha(ix, "kiwi.md")
+        write(notes / "work" / "kiwi.md", "# Kiwi\n\nThe kiwi code is 5678 since May.\n")
+        eventually(lambda: _sha(ix, "kiwi.md") not in (None, first), "re-indexed")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    out = subprocess.run(
+        [*cmd, "ask", "What is the kiwi code?", "--json", "--in", "work", "--index-dir", str(ix)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    passages = json.loads(out)["passages"]
+    assert passages and all(Path(p["note"]).name == "kiwi.md" for p in passages)
+    assert "5678" in passages[0]["text"]
