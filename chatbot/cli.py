@@ -179,7 +179,8 @@ def cmd_ask(args) -> int:
     except QuestionError as exc:
         raise UserError(str(exc)) from None
     engine = _engine(args)
-    ans = engine.ask(args.question, top_k=args.top_k, scope=checked_scope(engine, args))
+    scope = checked_scope(engine, args.folder, args.tag)
+    ans = engine.ask(args.question, top_k=args.top_k, scope=scope)
     if args.json:
         print(json.dumps(to_dict(ans), ensure_ascii=False))
     else:
@@ -193,7 +194,7 @@ def _ask_jsonl(args) -> int:
     from .scoping import checked_scope
 
     engine = _engine(args)
-    scope = checked_scope(engine, args)
+    scope = checked_scope(engine, args.folder, args.tag)
     bad = answer_stdin(lambda q, h, qid: to_dict(engine.ask(q, h, args.top_k, scope), qid), _say)
     return EXIT_USAGE if bad else 0
 

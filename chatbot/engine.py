@@ -152,8 +152,8 @@ class Engine:
     ) -> Answer:
         """Answer from the notes, or from those within `scope` only (ScopeError if none)."""
         question = clean_question(question)
-        scoped = self._searcher() if scope else None  # one index for the scope and the search
-        among = scoped.scope_rows(scope) if scoped and scope else None
+        # One index for the scope and the search, even if a re-index swaps it meanwhile.
+        scoped = self._searcher().within(scope) if scope else None
         lang = language_of(question)
         if (talk := small_talk(question)) is not None:
             return self._reply(question, talk, lang)
@@ -164,11 +164,11 @@ class Engine:
         k = max(1, min(int(top_k or self.settings.top_k), 50))
         searcher = scoped or self._searcher()
         if history and refers_back(question):  # "它…": only the question with its context
-            return self._answer(searcher, question, f"{history[-1]} {question}", k, among)
-        ans = self._answer(searcher, question, question, k, among)
+            return self._answer(searcher, question, f"{history[-1]} {question}", k)
+        ans = self._answer(searcher, question, question, k)
         if history and ans.confidence != "high":
             # Perhaps a follow-up without a pronoun ("截至2023年2月打造了多少位？").
-            with_ctx = self._answer(searcher, question, f"{history[-1]} {question}", k, among)
+            with_ctx = self._answer(searcher, question, f"{history[-1]} {question}", k)
             if _rank(with_ctx) > _rank(ans):
                 ans = with_ctx
         return ans
@@ -197,15 +197,15 @@ class Engine:
         return self._analyse(self._searcher(), question, query or question, k)
 
     def _analyse(
-        self, searcher: Searcher, question: str, query: str, k: int, among=None
+        self, searcher: Searcher, question: str, query: str, k: int
     ) -> tuple[list[Hit], Analysis]:
         qv = searcher.embed_query(query)
-        hits = searcher.search(query, k=max(k, 5), query_vector=qv, among=among)
+        hits = searcher.search(query, k=max(k, 5), query_vector=qv)
         cross = bool(hits) and language_of(hits[0].chunk.text) != language_of(question)
         return hits, analyse(searcher, question, query, qv, hits, cross)
 
-    def _answer(self, searcher: Searcher, question: str, query: str, k: int, among=None) -> Answer:
-        hits, analysis = self._analyse(searcher, question, query, k, among)
+    def _answer(self, searcher: Searcher, question: str, query: str, k: int) -> Answer:
+        hits, analysis = self._analyse(searcher, question, query, k)
         lang, cross = language_of(question), analysis.cross
         cal = calibration.load(searcher.embedder.model_id)
         confidence, probability, cites = "none", 0.0, []

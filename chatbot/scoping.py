@@ -55,9 +55,9 @@ def scope_of(choice: object) -> Scope | None:
     return None
 
 
-def checked_scope(engine, args) -> Scope | None:
+def checked_scope(engine, folder: str | None, tag: str | None) -> Scope | None:
     """The scope of `ask --in/--tag`, checked against the open index (ScopeError if it is empty)."""
-    scope = Scope(args.folder, args.tag)
+    scope = Scope(folder, tag)
     if not scope:
         return None
     engine.searcher.scope_rows(scope)  # before any answer: one message, not one per line

@@ -11,6 +11,7 @@ lexical (BM25), dense (cosine) and fused scores. A scoped search
 
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass
 
@@ -73,6 +74,7 @@ class Searcher:
         self._memo: dict[str, np.ndarray] = {}
         self._sample = _sample_rows(loaded.sentences, BASELINE_SAMPLE)
         self._scopes: dict[Scope, np.ndarray] = {}
+        self._among: np.ndarray | None = None  # the rows of a scoped copy (`within`)
         self._catalog: tuple[list[str], list[str]] | None = None
 
     def baseline(self, query_vector: np.ndarray) -> tuple[float, float]:
@@ -122,6 +124,15 @@ class Searcher:
             self._scopes[scope] = rows
         return rows
 
+    def within(self, scope: Scope) -> Searcher:
+        """This searcher restricted to `scope` (ScopeError when it has no passage).
+
+        A shallow copy: the index, vectors and BM25 are shared, only the rows differ.
+        """
+        scoped = copy.copy(self)
+        scoped._among = self.scope_rows(scope)
+        return scoped
+
     def catalog(self) -> tuple[list[str], list[str]]:
         """(folders, tags) of the indexed notes, for choosing a scope."""
         if self._catalog is None:
@@ -133,10 +144,11 @@ class Searcher:
     ) -> Scored:
         """Raw scores of the union of each side's top candidates.
 
-        `among` (sorted rows, from `scope_rows`): both sides pick their
-        candidates from these rows only, before any ranking.
+        `among` (sorted rows, from `scope_rows`; by default those of `within`):
+        both sides pick their candidates from these rows only, before any ranking.
         """
         qv = self.embed_query(query) if query_vector is None else query_vector
+        among = self._among if among is None else among
         pool = np.arange(len(self.chunks)) if among is None else among
         n = len(pool)
         if n == 0:

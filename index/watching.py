@@ -12,13 +12,15 @@ hidden files and folders (editors' swap files, `.obsidian/`), anything in the
 index folder itself, and — unless `follow_links` — paths whose real place is
 outside the indexed folders (a link to /etc is neither indexed nor watched).
 
-The rebuild itself is the caller's (`Engine.reindex`: incremental, under the
-index's build lock, so it waits for an upload or an `index` run rather than
-fighting it, and swaps the searcher only once the new index is loaded). A
-rebuild that fails, or that could not read a changed note (half written,
-locked), is tried again after RETRY_SECONDS; nothing here ends the watcher
-but `stop`. Leaves out: network file systems without change events (no
-polling fallback is switched on).
+`start` returns once the watches are in place, then checks every note once
+against the index: what changed while nothing watched (between the build and
+the start) is caught up with. The rebuild itself is the caller's
+(`Engine.reindex`: incremental, under the index's build lock, so it waits for
+an upload or an `index` run rather than fighting it, and swaps the searcher
+only once the new index is loaded). A rebuild that fails, or that could not
+read a changed note (half written, locked), is tried again after
+RETRY_SECONDS; nothing here ends the watcher but `stop`. Leaves out: network
+file systems without change events (no polling fallback is switched on).
 """
 
 from __future__ import annotations
