@@ -36,6 +36,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EVAL = ROOT.parent / "shared" / "eval"
+GIVE_UP_S = 120.0  # a watcher that never delivers is a failure, not a long wait
 
 from chatbot.config import Settings  # noqa: E402
 from chatbot.engine import Engine  # noqa: E402
@@ -121,6 +122,8 @@ def one_edit(engine, rec, note: Path, i: int) -> dict:
     with note.open("a", encoding="utf-8") as fh:  # an editor's save: the note grows a line
         fh.write(f"\nThe {marker} code is {1000 + i}.\n")
     while True:
+        if time.perf_counter() - t0 > GIVE_UP_S:
+            raise RuntimeError(f"edit {i} of {note} not answerable after {GIVE_UP_S:.0f} s")
         if engine.searcher is not searcher:
             searcher = engine.searcher
             if answerable(engine, question, marker):
@@ -151,7 +154,10 @@ def burst(engine, rec, watcher, note: Path) -> dict:
         with note.open("a", encoding="utf-8") as fh:
             fh.write(f"\nBurst line {k}.\n")
     marker = "Burst line 9."
+    t0 = time.perf_counter()
     while not any(marker in p.chunk.text for p in engine.ask("Burst line 9").passages):
+        if time.perf_counter() - t0 > GIVE_UP_S:
+            raise RuntimeError(f"the burst on {note} not answerable after {GIVE_UP_S:.0f} s")
         time.sleep(0.05)
     time.sleep(2 * watcher.debounce_ms / 1000)  # any straggling batch would have come by now
     return {"saves": 10, "rebuilds": len(rec.log) - before}
