@@ -69,8 +69,7 @@ class BuildReport:
 def _previous(
     folder: Path, settings: IndexSettings
 ) -> tuple[dict[str, list[tuple[Chunk, list[str]]]], dict]:
-    """Chunks of the live generation by note path, and its manifest's note entries by path,
-    if it was built the same way."""
+    """The live generation's chunks and manifest entries by note path, if built the same way."""
     try:
         gen = live_generation(folder)
         manifest = read_generation_manifest(gen)
