@@ -304,3 +304,30 @@ def test_real_model_index_watch_in_its_own_process(tmp_path):
     passages = json.loads(out)["passages"]
     assert passages and all(Path(p["note"]).name == "kiwi.md" for p in passages)
     assert "5678" in passages[0]["text"]
+
+
+@pytest.mark.slow
+def test_serve_in_its_own_process_answers_the_edit(tmp_path, monkeypatch):
+    """`serve` with the default model watches its notes: edit, then delete, through /ask."""
+    from gradio_client import Client
+
+    from scripts.bench import load
+
+    notes = tmp_path / "notes"
+    write(notes / "work" / "kiwi.md", "# Kiwi\n\nThe kiwi code is 1111.\n")
+    write(notes / "home" / "plum.md", "# Plum\n\nThe plum code is 3333.\n")
+    monkeypatch.setenv("NOTECHAT_NOTES", str(notes))
+
+    def passages(client, question, folder=None) -> str:
+        r = client.predict(question, [], folder, None, api_name="/ask")
+        return "\n".join(f"{Path(p['note']).name}: {p['text']}" for p in r["passages"])
+
+    with load.Server(index_dir=tmp_path / "ix") as srv:
+        assert "watching" in srv.log[-1]
+        client = Client(srv.url, verbose=False)
+        assert "1111" in passages(client, "What is the kiwi code?")
+        write(notes / "work" / "kiwi.md", "# Kiwi\n\nThe kiwi code is 5678 since May.\n")
+        eventually(lambda: "5678" in passages(client, "What is the kiwi code?"), "answerable")
+        assert "plum.md" not in passages(client, "What is the plum code?", "work")
+        (notes / "home" / "plum.md").unlink()
+        eventually(lambda: "plum.md" not in passages(client, "What is the plum code?"), "gone")
