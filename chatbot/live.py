@@ -34,7 +34,11 @@ def watch_until_interrupted(engine: Engine, sources: list[str], say: Callable[[s
         while True:  # short waits: Ctrl-C is handled even if another thread took the signal
             time.sleep(0.5)
     except KeyboardInterrupt:
-        print("stopping…", file=sys.stderr, flush=True)
+        print(
+            "stopping (an update under way is finished first; Ctrl-C again stops at once)",
+            file=sys.stderr,
+            flush=True,
+        )
     finally:
         watcher.stop()
     return 0

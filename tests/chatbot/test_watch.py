@@ -128,6 +128,23 @@ def test_notes_changed_before_the_watch_began_are_caught_up(live_engine):
         watcher.stop()
 
 
+def test_a_note_named_alone_is_watched_too(tmp_path, fake_embedder):
+    note = tmp_path / "desk" / "todo.md"
+    write(note, "# Todo\n\nThe todo code is 1212.\n")
+    write(tmp_path / "desk" / "other.md", "# Other\n\nNot indexed.\n")
+    settings = Settings(index_dir=tmp_path / "ix", notes=(str(note),), upload_dir=tmp_path / "up")
+    engine = Engine(settings, embedder=fake_embedder, say=lambda m: None).open()
+    watcher = live.engine_watcher(engine, lambda m: None).start()
+    try:
+        tmp = note.with_name(".todo.md.tmp")  # an editor's save: write aside, rename over
+        tmp.write_text("# Todo\n\nThe todo code is 3434.\n", "utf-8")
+        os.replace(tmp, note)
+        eventually(lambda: "3434" in texts(engine, "What is the todo code?"), "answerable")
+    finally:
+        watcher.stop()
+    assert [Path(n["path"]).name for n in engine.notes()] == ["todo.md"]
+
+
 def test_other_files_hidden_files_and_the_index_folder_do_not_rebuild(live_engine):
     notes, engine, said = live_engine
     watcher = live.engine_watcher(engine, said.append).start()
