@@ -148,7 +148,10 @@ def test_no_scope_is_the_same_search_as_before(corpus, fake_embedder):
         assert [(h.row, h.score) for h in a] == [(h.row, h.score) for h in b]
 
 
-def test_approximate_index_is_filtered_too(tmp_path, fake_embedder):
+@pytest.mark.parametrize("exact_rows", [dense_mod.EXACT_SCOPE_ROWS, 0])
+def test_approximate_index_is_filtered_too(tmp_path, fake_embedder, monkeypatch, exact_rows):
+    """A scope on an HNSW index: searched exactly when small, else by the filtered graph walk."""
+    monkeypatch.setattr(dense_mod, "EXACT_SCOPE_ROWS", exact_rows)
     notes = make_notes(tmp_path)
     settings = IndexSettings(fake_embedder.model_id, fake_embedder.dim, approx_threshold=1)
     build_index([notes], tmp_path / "ix", fake_embedder, settings)
@@ -157,6 +160,10 @@ def test_approximate_index_is_filtered_too(tmp_path, fake_embedder):
     rows = s.scope_rows(Scope(tag="garden"))
     hits = s.search("budget", k=10, among=rows)
     assert hits and {Path(h.chunk.note).name for h in hits} == {"garden.md"}
+    index, qv = s.loaded.faiss_index, fake_embedder.embed_query("budget euros")
+    _, ids = dense_mod.search(index, qv, 2, rows)
+    brute = rows[np.argsort(-(index.reconstruct_n(0, index.ntotal)[rows] @ qv))[:2]]
+    assert sorted(ids.tolist()) == sorted(brute.tolist())
 
 
 def test_an_index_of_the_old_format_is_rebuilt_with_tags(corpus, fake_embedder):
