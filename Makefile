@@ -47,11 +47,12 @@ test-fast: install
 	$(PY) -m pytest -q -m "not slow"
 
 # Quality and speed on this machine (scripts/bench/): writes bench/report.md and bench/results.json;
-# then uploads under load and chunking speed.
+# then uploads under load, chunking speed and the edit-to-answer time of a watched folder.
 bench: install system-deps
 	$(PY) -m scripts.bench
 	$(PY) scripts/load_upload.py --clients 20 --seconds 60 --big-mb 5 --json bench/load_upload.json
 	$(PY) scripts/bench_chunking.py --sizes 1 5 20 --json bench/chunking.json
+	$(PY) scripts/bench_watch.py --notes 1000 --edits 10 --json bench/watch.json
 
 lint: install
 	$(VENV)/bin/ruff check chatbot index tests scripts

@@ -16,11 +16,14 @@ import time
 import uuid
 from pathlib import Path
 
+from index.scope import Scope, ScopeError
+
 from . import bubble, cards, turns
 from .answer import to_dict
 from .engine import Engine, QuestionError
 from .features import language_of
 from .gradio_env import gr
+from .scoping import scope_of
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,7 @@ MAX_HISTORY_CHARS = 100_000  # the /ask history, as JSON
 
 def _refusal(question: str, exc: Exception) -> dict:
     lang = language_of(question)
-    if isinstance(exc, QuestionError):
+    if isinstance(exc, QuestionError | ScopeError):
         message = ("无法回答这个问题：" if lang == "zh" else "Cannot ask this: ") + str(exc)
     else:
         message = (
@@ -40,18 +43,21 @@ def _refusal(question: str, exc: Exception) -> dict:
     return turns.refusal_turn(question, message, lang)
 
 
-def answer_pending(engine: Engine, asked: object, answers: object) -> dict:
-    """`answers` with a turn for every asked question that has none yet, in order."""
+def answer_pending(engine: Engine, asked: object, answers: object, scope: object = None) -> dict:
+    """`answers` with a turn for every asked question that has none yet, in order.
+
+    `scope`: the page's scope selector value (chatbot/scoping.py) new answers are asked within.
+    """
     done = dict(answers) if isinstance(answers, dict) else {}
     history: list[str] = []
     out = {}
     for qid, question, turn in turns.conversation(asked, done):
         if turn is None:
             try:
-                ans = engine.ask(question, history)
+                ans = engine.ask(question, history, scope=scope_of(scope))
                 turn = turns.make_turn(to_dict(ans), engine.searcher.loaded.notes, ans.language)
             except Exception as exc:  # every question gets an answer, if only a notice
-                if not isinstance(exc, QuestionError):
+                if not isinstance(exc, QuestionError | ScopeError):
                     log.exception("answering %r failed", question[:80])
                 turn = _refusal(question, exc)
         out[qid] = turn  # answers of questions no longer asked (cleared) are dropped
@@ -67,13 +73,15 @@ def page(asked: object, answers: object, show_scores: bool) -> tuple[list[dict],
     )
 
 
-def answer_and_draw(engine: Engine, asked: object, answers: object, show_scores: bool) -> tuple:
+def answer_and_draw(
+    engine: Engine, asked: object, answers: object, show_scores: bool, scope: object = None
+) -> tuple:
     """Answer what is pending, then draw the page: (answers, chat messages, sources).
 
     With nothing new, nothing is redrawn (`gr.skip()`): a redraw would fold again
     the answers and notes the reader has opened.
     """
-    new = answer_pending(engine, asked, answers)
+    new = answer_pending(engine, asked, answers, scope)
     if new == answers:
         return gr.skip(), gr.skip(), gr.skip()
     return (new, *page(asked, new, show_scores))
@@ -124,10 +132,20 @@ def parse_history(history: object) -> list[str]:
     return history
 
 
-def ask_json(engine: Engine, question: str, history: object = None) -> dict:
-    """The `/ask` endpoint: `answer.to_dict` of the answer (the CLI's JSON)."""
+def ask_json(
+    engine: Engine,
+    question: str,
+    history: object = None,
+    folder: str | None = None,
+    tag: str | None = None,
+) -> dict:
+    """The `/ask` endpoint: `answer.to_dict` of the answer (the CLI's JSON).
+
+    `folder` / `tag`: ask only the notes under that folder / with that tag (`ask --in/--tag`).
+    """
     earlier = parse_history(history)
+    scope = Scope(folder or None, tag or None)
     try:
-        return to_dict(engine.ask(question, earlier))
-    except QuestionError as exc:
+        return to_dict(engine.ask(question, earlier, scope=scope or None))
+    except (QuestionError, ScopeError) as exc:
         raise _refused(f"Cannot ask this: {exc}.") from None

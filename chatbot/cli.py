@@ -64,10 +64,13 @@ def _parser() -> argparse.ArgumentParser:
 
     ix = sub.add_parser("index", parents=[common], help="build or update the index of notes")
     ix.add_argument("paths", nargs="*", help="note files and folders (default: data/notes)")
+    ix.add_argument("--watch", action="store_true", help="then re-index each change until Ctrl-C")
 
     ask = sub.add_parser("ask", parents=[common], help="ask a question")
     ask.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
     ask.add_argument("--top-k", type=int, default=5)
+    ask.add_argument("--in", dest="folder", metavar="FOLDER", help="ask only notes under it")
+    ask.add_argument("--tag", help="ask only notes with this tag (nested tags included)")
     out = ask.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object")
     out.add_argument(
@@ -91,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=7860)
     sv.add_argument("--auth", help="USER:PASS, or a file holding it (needed off loopback)")
+    sv.add_argument("--no-watch", action="store_true", help="do not re-index changed notes")
     return p
 
 
@@ -115,6 +119,7 @@ def cmd_index(args) -> int:
     from tqdm import tqdm
 
     from .engine import Engine
+    from .live import watch_until_interrupted
 
     settings = _settings(args)
     engine = Engine(settings, say=_say)
@@ -144,6 +149,8 @@ def cmd_index(args) -> int:
         f"{report.skipped} file(s) skipped; {time.perf_counter() - t0:.1f} s with model load) "
         f"→ {settings.index_dir}"
     )
+    if args.watch:  # then keep the index live until Ctrl-C
+        return watch_until_interrupted(engine, list(settings.notes), _say)
     return EXIT_USAGE if report.errors else 0
 
 
@@ -164,6 +171,7 @@ def _print_answer(ans) -> None:
 def cmd_ask(args) -> int:
     from .answer import to_dict
     from .engine import QuestionError, clean_question
+    from .scoping import checked_scope
 
     if args.jsonl:
         return _ask_jsonl(args)
@@ -174,7 +182,8 @@ def cmd_ask(args) -> int:
     except QuestionError as exc:
         raise UserError(str(exc)) from None
     engine = _engine(args)
-    ans = engine.ask(args.question, top_k=args.top_k)
+    scope = checked_scope(engine, args.folder, args.tag)
+    ans = engine.ask(args.question, top_k=args.top_k, scope=scope)
     if args.json:
         print(json.dumps(to_dict(ans), ensure_ascii=False))
     else:
@@ -183,20 +192,13 @@ def cmd_ask(args) -> int:
 
 
 def _ask_jsonl(args) -> int:
-    import io
-
     from .answer import to_dict
-    from .jsonl import answer_lines
+    from .jsonl import answer_stdin
+    from .scoping import checked_scope
 
     engine = _engine(args)
-    # Bytes, not text: a line that is not UTF-8 is reported, not fatal.
-    stream = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode())
-    bad = answer_lines(
-        stream,
-        lambda question, history, qid: to_dict(engine.ask(question, history, args.top_k), qid),
-        out=lambda line: print(line, flush=True),
-        err=_say,
-    )
+    scope = checked_scope(engine, args.folder, args.tag)
+    bad = answer_stdin(lambda q, h, qid: to_dict(engine.ask(q, h, args.top_k, scope), qid), _say)
     return EXIT_USAGE if bad else 0
 
 
@@ -261,7 +263,7 @@ def cmd_serve(args) -> int:
         raise UserError(str(exc)) from None
     from .server import serve
 
-    return serve(_settings(args), host=args.host, port=args.port, auth=args.auth)
+    return serve(_settings(args), args.host, args.port, args.auth, watch=not args.no_watch)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -283,12 +285,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from index import IndexProblem, NoteError
     from index.embed import EmbedderError
+    from index.scope import ScopeError
 
     try:
         return {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}[
             args.command
         ](args)
-    except (UserError, NoteError, IndexProblem, EmbedderError) as exc:
+    except (UserError, NoteError, IndexProblem, EmbedderError, ScopeError) as exc:
         _say(str(exc))
         return EXIT_USAGE
     except OSError as exc:  # disk full, permissions: the old index is still intact

@@ -27,6 +27,7 @@ from index import (
 )
 from index.embed import Embedder
 from index.recovery import open_index, sources_of
+from index.scope import Scope
 from index.search import Hit
 
 from . import calibration
@@ -142,8 +143,17 @@ class Engine:
             assert self.searcher is not None
             return self.searcher
 
-    def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        top_k: int | None = None,
+        scope: Scope | None = None,
+    ) -> Answer:
+        """Answer from the notes, or from those within `scope` only (ScopeError if none)."""
         question = clean_question(question)
+        # One index for the scope and the search, even if a re-index swaps it meanwhile.
+        scoped = self._searcher().within(scope) if scope else None
         lang = language_of(question)
         if (talk := small_talk(question)) is not None:
             return self._reply(question, talk, lang)
@@ -152,7 +162,7 @@ class Engine:
             return Answer(question, lead, "none", (), (), lang, question, lead=lead)
         history = [h for h in (_safe(h) for h in history[-3:]) if h]
         k = max(1, min(int(top_k or self.settings.top_k), 50))
-        searcher = self._searcher()
+        searcher = scoped or self._searcher()
         if history and refers_back(question):  # "它…": only the question with its context
             return self._answer(searcher, question, f"{history[-1]} {question}", k)
         ans = self._answer(searcher, question, question, k)

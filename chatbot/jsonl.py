@@ -12,9 +12,11 @@ surrogates in an id become U+FFFD. Leaves out: JSON-RPC batches.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -140,3 +142,13 @@ def answer_lines(
             line = dumps({"id": qid, "error": why})
         out(line)
     return bad
+
+
+def answer_stdin(
+    answer: Callable[[object, list[str], str | int | float | None], dict],
+    err: Callable[[str], None],
+) -> int:
+    """`answer_lines` from standard input to standard output; returns how many were bad."""
+    # Bytes, not text: a line that is not UTF-8 is reported, not fatal.
+    stream = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode())
+    return answer_lines(stream, answer, out=lambda line: print(line, flush=True), err=err)

@@ -48,6 +48,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "added": "Added and indexed:",
         "not_added": "Not added:",
         "thinking": "Searching the notes…",
+        "scope": "Ask within",
     },
     "zh": {
         "title": "## notechat — 问问你的笔记\n回答逐字引用你的笔记，每段引文都注明出处。",
@@ -82,6 +83,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "added": "已添加并索引：",
         "not_added": "未添加：",
         "thinking": "正在检索笔记…",
+        "scope": "提问范围",
     },
 }
 

@@ -24,6 +24,7 @@ from .engine import Engine
 from .exposure import ServeRefused, check_serving
 from .gradio_env import gr
 from .guard import LoginBackoff, SecurityHeaders
+from .live import engine_watcher
 from .ui import I18N, build_app
 from .uploads import MAX_UPLOAD_BYTES
 
@@ -95,15 +96,23 @@ def _warm_up(engine: Engine) -> None:
 
 
 def serve(
-    settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: str | None = None,
+    watch: bool = True,
 ) -> int:
-    """Serve the chat UI until Ctrl-C; 2 for a refused host, bad --auth or a busy port."""
+    """Serve the chat UI until Ctrl-C; 2 for a refused host, bad --auth or a busy port.
+
+    With `watch`, the indexed folders are watched and a changed note re-indexed (index.watching).
+    """
     t0 = time.perf_counter()
     try:
         creds = check_serving(host, port, auth)
     except ServeRefused as exc:
         return _fail(str(exc))
-    engine = Engine(settings, say=lambda m: print(f"notechat: {m}", file=sys.stderr)).open()
+    say = lambda m: print(f"notechat: {m}", file=sys.stderr)  # noqa: E731
+    engine = Engine(settings, say=say).open()
     demo = build_app(engine)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     if creds:
@@ -118,17 +127,23 @@ def serve(
     # A first answer loads whatever the embedder defers: do it now, in the
     # background, so the user's first question is quick.
     threading.Thread(target=_warm_up, args=(engine,), daemon=True).start()
+    watcher = engine_watcher(engine, say) if watch else None
     notes = engine.notes()
+    watching = f"; watching {len(watcher.folders)} folder(s)" if watcher else ""
     print(
         f"notechat: ready at {url} in {time.perf_counter() - t0:.1f} s — {len(notes)} note(s), "
-        f"{sum(n.get('chunks', 0) for n in notes)} chunks (Ctrl-C to stop)",
+        f"{sum(n.get('chunks', 0) for n in notes)} chunks{watching} (Ctrl-C to stop)",
         flush=True,
     )
     try:
+        if watcher:
+            watcher.start()
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
+        if watcher:
+            watcher.stop()
         demo.close()
     return 0
 

@@ -8,8 +8,11 @@ and the sources from the two stored lists (chatbot/turns.py). That step runs
 once at a time per page (`trigger_mode="always_last"`): a question sent
 during a run is picked up by the next, never dropped. Nothing is streamed:
 an answer takes tens of milliseconds and appears whole. The server keeps no
-chat history. `/ask` is the same answer as `ask --json`. Start the app with
-`chatbot.server.start` (it adds the labels, theme, headers and limits).
+chat history. `/ask` is the same answer as `ask --json`. Questions are asked
+within the scope chosen beside the box (chatbot/scoping.py); a timer redraws
+the notes list and the scope choices when the index changes under the page.
+Start the app with `chatbot.server.start` (it adds the labels, theme, headers
+and limits).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from . import cards, turns
+from . import cards, scoping, turns
 from .chat import add_question, answer_and_draw, ask_json, page, write_export
 from .engine import Engine
 from .gradio_env import gr
@@ -32,6 +35,9 @@ from .uploads import UPLOAD_CONCURRENCY, UPLOAD_SUFFIXES, add_notes
 CONCURRENCY = 32
 # Waiting requests beyond this get Gradio's "busy, try again"; 50 tabs asking at once fit.
 QUEUE_SIZE = 200
+# How often an open page checks whether the notes changed (watched folders, uploads
+# elsewhere); a check with nothing new redraws nothing.
+NOTES_CHECK_SECONDS = 2.0
 
 # A pending question as chat messages: every ASCII punctuation mark backslash-escaped,
 # which Markdown shows as itself; the server's answer then replaces the pair.
@@ -73,6 +79,7 @@ def build_app(
     export_dir = Path(tempfile.mkdtemp(prefix="notechat-export-"))
     upload_lock = threading.Lock()
     secret = _secret(engine)
+    engine.notes()  # opens the index: the scope selector's choices come from it
     with gr.Blocks(title="notechat", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         asked = gr.BrowserState([], storage_key=f"notechat-asked-{secret[:8]}", secret=secret)
         answers = gr.BrowserState({}, storage_key=f"notechat-answers-{secret[:8]}", secret=secret)
@@ -100,6 +107,15 @@ def build_app(
                         max_lines=4,
                         scale=5,
                         autofocus=True,
+                    )
+                    scope = gr.Dropdown(
+                        scoping.choices(engine.searcher),
+                        value=scoping.ALL,
+                        label=i18n("scope"),
+                        elem_id="nc-scope",
+                        scale=2,
+                        min_width=140,
+                        filterable=True,
                     )
                     send = gr.Button(
                         i18n("send"), variant="primary", elem_id="nc-send", scale=1, min_width=80
@@ -149,8 +165,8 @@ def build_app(
         # One run at a time per page; a question asked during a run starts the next.
         gr.on(
             [asked.change, demo.load],
-            lambda a, b, show: answer_and_draw(engine, a, b, show),
-            [asked, answers, scores],
+            lambda a, b, show, sc: answer_and_draw(engine, a, b, show, sc),
+            [asked, answers, scores, scope],
             [answers, chatbot, sources],
             trigger_mode="always_last",
             show_progress="hidden",
@@ -172,6 +188,17 @@ def build_app(
             **private,
         )
         demo.load(lambda: cards.notes_html(engine.notes()), None, [notes], queue=False, **private)
+        # Notes change under the page (a watched folder, another tab's upload): redraw the
+        # list and the scope choices when, and only when, the index did.
+        seen = gr.State(scoping.signature(engine.searcher))
+        gr.Timer(NOTES_CHECK_SECONDS).tick(
+            lambda sig, current: _notes_changed(engine, sig, current),
+            [seen, scope],
+            [notes, scope, seen],
+            queue=False,
+            show_progress="hidden",
+            **private,
+        )
 
         def on_upload(uploaded: list | None, request: gr.Request):
             added, refused, notices = add_notes(engine, uploaded, upload_lock)
@@ -192,15 +219,37 @@ def build_app(
             concurrency_limit=UPLOAD_CONCURRENCY,  # a small upload runs beside a big one
         )
 
-        def ask(question: str, history: list[str] | str | None = None) -> dict:
-            """Answer a question from the notes; history is the earlier questions (list or JSON)."""
-            return ask_json(engine, question, history)
+        def ask(
+            question: str,
+            history: list[str] | str | None = None,
+            folder: str | None = None,
+            tag: str | None = None,
+        ) -> dict:
+            """Answer a question from the notes; history is the earlier questions (list or JSON).
+
+            folder / tag: ask only the notes under that folder / with that tag.
+            """
+            return ask_json(engine, question, history, folder, tag)
 
         gr.api(ask, api_name="ask")
     # Waiting clients hear their place in the queue once a second, not after every
     # answer (that is a message to each waiting client per answer: 20 % of the CPU).
     demo.queue(default_concurrency_limit=concurrency, max_size=queue_size, status_update_rate=1.0)
     return demo
+
+
+def _notes_changed(engine: Engine, seen: str, current: str) -> tuple:
+    """The notes list, scope choices and signature when the index changed, else nothing."""
+    searcher = engine.searcher
+    if searcher is None or scoping.signature(searcher) == seen:
+        return gr.skip(), gr.skip(), gr.skip()
+    options = scoping.choices(searcher)
+    keep = current if any(v == current for _, v in options) else scoping.ALL
+    return (
+        cards.notes_html(engine.notes()),
+        gr.Dropdown(choices=options, value=keep),
+        scoping.signature(searcher),
+    )
 
 
 def _lang(request: gr.Request | None) -> str:

@@ -23,9 +23,9 @@ from .errors import IndexCorrupt, IndexMissing, IndexStale
 from .generations import CURRENT, MANIFEST, current_generation, has_index, open_sealed
 from .notes import NoteError, parse_note
 
-# 4: sentences under their heading; 5: "U.S." ends no sentence; 6: Traditional text
-# split into words as Simplified
-FORMAT_VERSION = 6
+# 4: sentences under their heading; 5: each note's tags; 6: "U.S." ends no sentence;
+# 7: Traditional text split into words as Simplified
+FORMAT_VERSION = 7
 FILES = {"chunks.json", "dense.faiss", "sentences.npz"}
 
 

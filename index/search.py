@@ -5,11 +5,13 @@ best score, cosine between the candidates' lowest and highest — and the fused
 score is their weighted sum. Scaling by the question's own range keeps one
 weight right for short and long notes alike; the weight was tuned on the dev
 questions and the CMRC trial set (scripts/tune.py). Every hit keeps its raw
-lexical (BM25), dense (cosine) and fused scores.
+lexical (BM25), dense (cosine) and fused scores. A scoped search
+(index.scope) restricts both sides to the scope's rows before either ranks.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ from . import dense
 from .chunking import Chunk
 from .embed import Embedder, text_key
 from .lexical import LexicalIndex, tokenize
+from .scope import Scope, folders, scope_rows, tags
 from .store import LoadedIndex
 
 DENSE_WEIGHT = 0.6
@@ -70,6 +73,9 @@ class Searcher:
         self._embed_lock = threading.Lock()
         self._memo: dict[str, np.ndarray] = {}
         self._sample = _sample_rows(loaded.sentences, BASELINE_SAMPLE)
+        self._scopes: dict[Scope, np.ndarray] = {}
+        self._among: np.ndarray | None = None  # the rows of a scoped copy (`within`)
+        self._catalog: tuple[list[str], list[str]] | None = None
 
     def baseline(self, query_vector: np.ndarray) -> tuple[float, float]:
         """Mean and spread of the question's cosine to the notes' sentences.
@@ -108,19 +114,52 @@ class Searcher:
     def idf(self, terms: list[str]) -> dict[str, float]:
         return self.lexical.idf(terms)
 
-    def score(self, query: str, query_vector: np.ndarray | None = None) -> Scored:
-        """Raw scores of the union of each side's top candidates."""
+    def scope_rows(self, scope: Scope) -> np.ndarray:
+        """The rows `scope` allows (remembered: the index does not change under a searcher)."""
+        rows = self._scopes.get(scope)
+        if rows is None:
+            rows = scope_rows([c.note for c in self.chunks], self.loaded.manifest, scope)
+            if len(self._scopes) > 256:
+                self._scopes.clear()
+            self._scopes[scope] = rows
+        return rows
+
+    def within(self, scope: Scope) -> Searcher:
+        """This searcher restricted to `scope` (ScopeError when it has no passage).
+
+        A shallow copy: the index, vectors and BM25 are shared, only the rows differ.
+        """
+        scoped = copy.copy(self)
+        scoped._among = self.scope_rows(scope)
+        return scoped
+
+    def catalog(self) -> tuple[list[str], list[str]]:
+        """(folders, tags) of the indexed notes, for choosing a scope."""
+        if self._catalog is None:
+            self._catalog = (folders(self.loaded.manifest), tags(self.loaded.manifest))
+        return self._catalog
+
+    def score(
+        self, query: str, query_vector: np.ndarray | None = None, among: np.ndarray | None = None
+    ) -> Scored:
+        """Raw scores of the union of each side's top candidates.
+
+        `among` (sorted rows, from `scope_rows`; by default those of `within`):
+        both sides pick their candidates from these rows only, before any ranking.
+        """
         qv = self.embed_query(query) if query_vector is None else query_vector
-        n = len(self.chunks)
+        among = self._among if among is None else among
+        pool = np.arange(len(self.chunks)) if among is None else among
+        n = len(pool)
         if n == 0:
             empty = np.zeros(0, np.float32)
             return Scored(np.zeros(0, np.int64), empty, empty, qv, 0.0)
         terms = tokenize(query)
         lex_all = self.lexical.scores(terms)
         k = min(n, CANDIDATES)
-        lex_rows = np.argpartition(-lex_all, k - 1)[:k] if k < n else np.arange(n)
+        lex_rows = pool[np.argpartition(-lex_all[pool], k - 1)[:k]] if k < n else pool
         lex_rows = lex_rows[lex_all[lex_rows] > 0]
-        d_scores, d_rows = dense.search(self.loaded.faiss_index, qv, k)
+        d_scores, d_rows = dense.search(self.loaded.faiss_index, qv, k, among)
         rows = np.union1d(lex_rows, d_rows).astype(np.int64)
         dense_map = dict(zip(d_rows.tolist(), d_scores.tolist(), strict=True))
         missing = [r for r in rows.tolist() if r not in dense_map]
@@ -161,8 +200,14 @@ class Searcher:
             dense_side = _blend(s.dense, sent, self.sentence_weight)
         return fuse(s.lexical, dense_side, self.dense_weight, s.known)
 
-    def search(self, query: str, k: int = 5, query_vector: np.ndarray | None = None) -> list[Hit]:
-        s = self.score(query, query_vector)
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        query_vector: np.ndarray | None = None,
+        among: np.ndarray | None = None,
+    ) -> list[Hit]:
+        s = self.score(query, query_vector, among)
         fused = self.fuse(s)
         order = np.argsort(-fused, kind="stable")[:k]
         return [

@@ -49,6 +49,7 @@ from .loading import (  # noqa: F401 - re-exported
 )
 from .lock import build_lock
 from .notes import NoteError, find_notes, parse_note, read_note_bytes
+from .scope import note_tags
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class BuildReport:
 def _previous(
     folder: Path, settings: IndexSettings
 ) -> tuple[dict[str, list[tuple[Chunk, list[str]]]], dict]:
-    """Chunks of the live generation by note sha256, if it was built the same way."""
+    """The live generation's chunks and manifest entries by note path, if built the same way."""
     try:
         gen = live_generation(folder)
         manifest = read_generation_manifest(gen)
@@ -83,8 +84,8 @@ def _previous(
         except (KeyError, TypeError):
             return {}, {}
         by_path.setdefault(c.note, []).append((c, list(r.get("terms", []))))
-    shas = {e["path"]: e["sha256"] for e in manifest.get("notes", []) if "path" in e}
-    return by_path, shas
+    entries = {e["path"]: e for e in manifest.get("notes", []) if "path" in e}
+    return by_path, entries
 
 
 def build_index(
@@ -132,7 +133,7 @@ def _build(
     report.errors.extend(found.errors)
     report.warnings.extend(found.warnings)
     report.errors.extend(f"{p}: no such file or folder" for p in found.missing)
-    old_chunks, old_shas = _previous(folder, settings)
+    old_chunks, old_notes = _previous(folder, settings)
 
     chunks: list[Chunk] = []
     terms: list[list[str]] = []
@@ -148,8 +149,9 @@ def _build(
             report.errors.append(f"{path}: cannot read ({exc.strerror})")
             continue
         sha = sha256(data)
-        if old_shas.get(path) == sha and path in old_chunks:
-            pairs = old_chunks[path]
+        old = old_notes.get(path, {})
+        if old.get("sha256") == sha and path in old_chunks:
+            pairs, tags = old_chunks[path], old.get("tags", [])
             report.reused_notes += 1
         else:
             try:
@@ -159,10 +161,10 @@ def _build(
                 report.errors.append(str(exc))
                 continue
             report.warnings.extend(note.warnings)
-            pairs = [(c, tokenize(c.context)) for c in new]
+            pairs, tags = [(c, tokenize(c.context)) for c in new], note_tags(note.meta)
         chunks.extend(c for c, _ in pairs)
         terms.extend(t for _, t in pairs)
-        notes_meta.append({"path": path, "sha256": sha, "chunks": len(pairs)})
+        notes_meta.append({"path": path, "sha256": sha, "chunks": len(pairs), "tags": tags})
     report.notes, report.chunks = len(notes_meta), len(chunks)
     if not notes_meta:  # an empty index would replace the user's without a word
         why = f" ({report.errors[0]})" if report.errors else ""

@@ -44,7 +44,8 @@ def questions() -> list[str]:
 
 
 async def _ask(client, url: str, fn_index: int, session: str, question: str) -> None:
-    body = {"data": [question, []], "fn_index": fn_index, "session_hash": session}
+    # /ask takes question, history, folder, tag: a raw call sends them all (no scope here).
+    body = {"data": [question, [], None, None], "fn_index": fn_index, "session_hash": session}
     r = await client.post(url + "gradio_api/queue/join", json=body)
     if r.status_code != 200:
         raise RuntimeError(f"{r.status_code}: {r.text[:120]}")

@@ -45,7 +45,7 @@ def check_headers(headers: dict) -> None:
 def test_every_kind_of_response_carries_the_headers(engine):
     with running(ui.build_app(engine)) as url:
         api = url + "gradio_api/"
-        post = json.dumps({"data": ["什么是PGC？", []]}).encode()
+        post = json.dumps({"data": ["什么是PGC？", [], None, None]}).encode()  # + folder, tag
         status, headers, body = fetch(api + "call/ask", post, {"content-type": "application/json"})
         assert status == 200
         event = json.loads(body)["event_id"]
