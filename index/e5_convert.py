@@ -342,3 +342,15 @@ def build_tokenizer(pieces: list[str], scores: np.ndarray, norm: dict[int, str],
     )
     tok.decoder = decoders.Metaspace("\u2581", "first", False)
     return tok
+
+
+if __name__ == "__main__":  # `make install`: python -m index.e5_convert [FOLDER]
+    import sys
+
+    from .embed import E5_FOLDER, default_models_dir
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else default_models_dir() / E5_FOLDER
+    try:
+        print(ensure_model(target))
+    except ModelFileError as exc:
+        sys.exit(f"notechat: {exc}")
