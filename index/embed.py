@@ -71,7 +71,9 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # "Loading weights" on stderr at every start
         precision.use_allowed_cores()
         path = _packaged_model_dir(name_or_path) or name_or_path
         try:  # as stored: the word table is kept in its 16 bits, the rest made float32 below
