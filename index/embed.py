@@ -69,6 +69,9 @@ class SentenceTransformerEmbedder:
         # 100x slower question; passive waiting costs nothing when idle. libgomp reads it
         # once, when torch loads.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # The tokenizer's own threads would still be spinning when torch's start: half the
+        # speed on two cores.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
@@ -111,10 +114,8 @@ class SentenceTransformerEmbedder:
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         import torch
 
-        from .precision import running
-
         # encode() sorts by length, so a batch's texts are padded to similar lengths.
-        with self._lock, torch.inference_mode(), running(self.fmt):
+        with self._lock, torch.inference_mode():
             vecs = self._m.encode(texts, prompt=prompt, batch_size=BATCH, normalize_embeddings=True)
         return np.ascontiguousarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
 

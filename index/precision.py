@@ -1,25 +1,24 @@
 """The fastest number format for a model on this CPU, chosen by timing, not by guessing.
 
 Formats: "float32"; "bfloat16" where the CPU computes it natively (AVX512-BF16
-or AMX; emulated bf16 is ~100x slower, so there it is not even timed): the
-linear layers' weights in bf16 and their inputs cast by `torch.autocast`, while
-layer norms, residual sums and pooling stay float32 — all-bf16 rounds the
-vectors themselves (cosine 0.998 to float32), this keeps them ≥ 0.9999.
-One encoder layer, copied in each format, runs a batch of the size indexing
-uses; the faster wins. The probe costs a fraction of a second.
+or AMX; emulated bf16 is ~100x slower, so there it is not even timed): the whole
+transformer in bf16, its output made float32 before pooling, since a mean and a
+norm taken in bf16 round the vector itself (cosine 0.998 to float32; pooled in
+float32: ≥ 0.9999). One encoder layer, copied in each format, runs a batch of
+the size indexing uses; the faster wins. The probe costs a fraction of a second.
 
-In either format the 250k-row word table stays as stored (16 bits; 190 MB
-instead of 380 MB): a lookup reads one row per token, and its sum with the
-float32 position rows is float32.
+In float32 the 250k-row word table stays as stored (16 bits; 190 MB instead of
+380 MB): a lookup reads one row per token, and adding the float32 position rows
+makes it float32.
 
-Leaves out: float16 compute (no fast CPU kernels); int8 (torch's dynamic
-quantisation moved vectors to cosine 0.965 and was slower here: see
-scripts/bench/embed.py); torch.compile (takes longer to start than it saves).
+Measured and left out (scripts/bench/embed.py, docs/embedding.md): bf16 linear
+layers under `torch.autocast` (as accurate, ~10 % slower: every layer casts);
+int8 (torch's dynamic quantisation: cosine 0.96); torch.compile (~50 s to start
+for a few per cent); float16 compute (no fast CPU kernels).
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import logging
 import os
@@ -49,31 +48,26 @@ def native_bf16() -> bool:
 
 
 def apply(model, fmt: str, keep=None) -> None:
-    """Put `model` in `fmt` in place; `keep` (the word table) stays as it is."""
+    """Put a SentenceTransformer in `fmt` in place; in float32 `keep` (the word table) stays."""
     import torch
 
-    for name, p in model.named_parameters():
+    if fmt == "bfloat16":
+        model.to(torch.bfloat16)
+        model[0].register_forward_hook(_pool_in_float32)
+        return
+    for p in model.parameters():
         if p.is_floating_point() and p is not keep:
             p.data = p.data.float()
-    if fmt == "bfloat16":
-        for m in model.modules():
-            if isinstance(m, torch.nn.Linear):
-                m.to(torch.bfloat16)
 
 
-def running(fmt: str):
-    """The context a forward pass in `fmt` runs in."""
+def _pool_in_float32(module, args, features: dict) -> dict:
+    return {**features, "token_embeddings": features["token_embeddings"].float()}
+
+
+def _seconds(layer, x, rounds: int = 3) -> float:
     import torch
 
-    if fmt == "bfloat16":
-        return torch.autocast("cpu", dtype=torch.bfloat16)
-    return contextlib.nullcontext()
-
-
-def _seconds(layer, x, fmt: str, rounds: int = 3) -> float:
-    import torch
-
-    with torch.inference_mode(), running(fmt):
+    with torch.inference_mode():
         layer(x)  # first call: allocations, kernel choice
         best = float("inf")
         for _ in range(rounds):
@@ -84,17 +78,16 @@ def _seconds(layer, x, fmt: str, rounds: int = 3) -> float:
 
 
 def fastest(layer, hidden: int, tokens: tuple[int, int] = (16, 96)) -> str:
-    """The faster format for `layer`, one encoder layer of the model (copied, not changed)."""
+    """The faster format for `layer`, a float32 encoder layer of the model (not changed)."""
     import torch
 
     if not native_bf16():
         return "float32"
     x = torch.randn(*tokens, hidden)
-    cost = {}
-    for fmt in ("float32", "bfloat16"):
-        probe = copy.deepcopy(layer)
-        apply(probe, fmt)
-        cost[fmt] = _seconds(probe, x, fmt)
+    cost = {
+        "float32": _seconds(layer, x),
+        "bfloat16": _seconds(copy.deepcopy(layer).to(torch.bfloat16), x.to(torch.bfloat16)),
+    }
     log.info(
         "one encoder layer, %s tokens: %s",
         tokens,

