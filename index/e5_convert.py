@@ -81,6 +81,8 @@ def ensure_model(folder: Path, source: Path | None = None) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         convert(source, tmp, digest)
+        if is_current(folder, digest):  # another process finished first: keep its folder
+            return folder
         if folder.exists():  # stale or half-written: set aside, then removed
             old = folder.with_name(f".{folder.name}.old.{os.getpid()}")
             folder.rename(old)

@@ -129,6 +129,25 @@ def test_failed_conversion_keeps_the_old_folder_and_leaves_no_temp(
     assert [p.name for p in tmp_path.iterdir() if p.name != "e5.bin"] == ["e5"]
 
 
+def test_a_folder_another_process_finished_first_is_kept(tmp_path, fake_source, monkeypatch):
+    src, runs = fake_source
+    folder = tmp_path / "e5"
+    real = e5_convert.convert
+
+    def racing(source, out, digest):  # the other process completes while this one converts
+        other = tmp_path / "other"
+        other.mkdir()
+        real(source, other, digest)
+        (other / "by").write_text("other")
+        other.rename(folder)
+        real(source, out, digest)
+
+    monkeypatch.setattr(e5_convert, "convert", racing)
+    ensure_model(folder, src)
+    assert (folder / "by").read_text() == "other" and is_current(folder, e5_convert.sha256(src))
+    assert [p.name for p in tmp_path.iterdir() if p.name != "e5.bin"] == ["e5"]
+
+
 @pytest.mark.parametrize("content", [None, b"not a model at all", b"E5S1" + b"\0" * 100])
 def test_bad_source_file_names_the_path(tmp_path, content):
     path = tmp_path / "e5.bin"
