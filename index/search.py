@@ -69,7 +69,8 @@ class Searcher:
         self.sentence_weight = sentence_weight
         self._sent_vecs, self._sent_rows = _sentence_rows(loaded)
         self.lexical = LexicalIndex(loaded.terms)
-        # The C engine is not re-entrant; the UI calls from several threads.
+        # Texts missing from the index are embedded one batch at a time; the UI calls from
+        # several threads.
         self._embed_lock = threading.Lock()
         self._memo: dict[str, np.ndarray] = {}
         self._sample = _sample_rows(loaded.sentences, BASELINE_SAMPLE)

@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         t = time.perf_counter()
         embedder = TimedEmbedder(load_embedder())
-        embedder.embed_passages(["预热"] * 16)  # loads the torch engine used for batches
+        embedder.embed_passages(["预热"] * 16)  # first batch: thread pools, allocations
         tokenize("预热")  # and jieba's dictionary
         results["model_load_s"] = time.perf_counter() - t
 

