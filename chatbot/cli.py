@@ -155,9 +155,7 @@ def cmd_index(args) -> int:
 
 
 def _print_answer(ans) -> None:
-    print(visible(ans.text))
-    if ans.citations:
-        print()
+    print(visible(ans.text) + ("\n" if ans.citations else ""))
     for c in ans.citations:
         where = f" p. {c.page}" if c.page is not None else f":{c.line}"
         print(visible(f"[{c.n}] {c.section} · {os.path.basename(c.note)}{where}"))
