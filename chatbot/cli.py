@@ -101,12 +101,8 @@ def _parser() -> argparse.ArgumentParser:
 def _settings(args):
     from .config import settings_from
 
-    return settings_from(
-        index_dir=args.index_dir,
-        model=args.model,
-        notes=getattr(args, "paths", None) or None,
-        follow_links=args.follow_links or None,
-    )
+    notes, links = getattr(args, "paths", None) or None, args.follow_links or None
+    return settings_from(args.index_dir, notes, args.model, follow_links=links)
 
 
 def _engine(args):
@@ -259,9 +255,13 @@ def cmd_serve(args) -> int:
         check_serving(args.host, args.port, args.auth)
     except ServeRefused as exc:
         raise UserError(str(exc)) from None
+    from index.background import default_in_background
+
+    settings = _settings(args)
+    embedder = default_in_background(settings.model)  # loads while Gradio imports
     from .server import serve
 
-    return serve(_settings(args), args.host, args.port, args.auth, watch=not args.no_watch)
+    return serve(settings, args.host, args.port, args.auth, not args.no_watch, embedder)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

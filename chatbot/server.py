@@ -19,6 +19,8 @@ from pathlib import Path
 
 from starlette.middleware import Middleware
 
+from index.background import BackgroundEmbedder
+
 from .config import Settings
 from .engine import Engine
 from .exposure import ServeRefused, check_serving
@@ -101,10 +103,13 @@ def serve(
     port: int = 7860,
     auth: str | None = None,
     watch: bool = True,
+    embedder: BackgroundEmbedder | None = None,
 ) -> int:
-    """Serve the chat UI until Ctrl-C; 2 for a refused host, bad --auth or a busy port.
+    """Serve the chat UI until Ctrl-C; 2 for a refused host, bad --auth, a busy port or no model.
 
     With `watch`, the indexed folders are watched and a changed note re-indexed (index.watching).
+    With `embedder` (the model loading in the background) the page is served at once and the
+    first answer waits for the model.
     """
     t0 = time.perf_counter()
     try:
@@ -112,7 +117,7 @@ def serve(
     except ServeRefused as exc:
         return _fail(str(exc))
     say = lambda m: print(f"notechat: {m}", file=sys.stderr)  # noqa: E731
-    engine = Engine(settings, say=say).open()
+    engine = Engine(settings, embedder=embedder, say=say).open()
     demo = build_app(engine)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     if creds:
@@ -135,6 +140,12 @@ def serve(
         f"{sum(n.get('chunks', 0) for n in notes)} chunks{watching} (Ctrl-C to stop)",
         flush=True,
     )
+    try:
+        if embedder is not None:
+            embedder.wait()  # a model that cannot load ends the server with its message
+    except Exception as exc:
+        demo.close()
+        return _fail(str(exc))
     try:
         if watcher:
             watcher.start()

