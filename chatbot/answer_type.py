@@ -1,6 +1,6 @@
 """What kind of value a question asks for, and whether a sentence offers one.
 
-Kinds: person, place, date, duration, number. A sentence *offers* a value when
+Kinds: language, person, place, date, duration, number. A sentence *offers* a value when
 it holds one of the asked kind that the question itself does not already hold
 ("谷歌什么时候发布了MusicLM？" is answered by a sentence with a date, not by one
 that only repeats "MusicLM"). Chinese values come from jieba's part-of-speech
@@ -16,9 +16,17 @@ from functools import lru_cache
 
 from index.hans import simplified
 
-KINDS = ("person", "place", "date", "duration", "number")
+KINDS = ("language", "person", "place", "date", "duration", "number")
 
 _ASKS = [
+    (
+        "language",
+        re.compile(
+            r"(?:哪|什么)(?:些|种|一种|个)?(?:语言|语种)|用什么语|\b(?:what|which) languages?\b"
+            r"|\bin what language\b",
+            re.I,
+        ),
+    ),
     (
         "duration",
         re.compile(r"多久|多长时间|多少时间|多少(?:秒|分钟|小时|天|年)|\bhow long\b", re.I),
@@ -74,6 +82,13 @@ _ZH_DURATION = re.compile(
     r"(?:\d+|[一二两三四五六七八九十百千几数半]+)\s*(?:秒|分钟|小时|天|周|星期|个月|年|世纪)"
 )
 _ZH_DATE = re.compile(r"\d{2,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]+世纪")
+_LANGUAGES = re.compile(
+    r"(?:英|汉|中|日|韩|法|德|俄|西班牙|葡萄牙|意大利|阿拉伯|粤|闽南|藏|蒙古|维吾尔|拉丁|希腊|印地|泰"
+    r"|越南|马来|印尼|荷兰|瑞典|土耳其|波斯|希伯来|梵)(?:语|文)|普通话|多语言|多种语言"
+    r"|\b(?:English|Chinese|Mandarin|Cantonese|French|German|Spanish|Japanese|Korean|Russian"
+    r"|Arabic|Portuguese|Italian|Hindi|Latin|Greek|Dutch|Swedish|Turkish|Persian|Hebrew"
+    r"|multilingual)\b"
+)
 _ZH_TAGS = {"person": "nr", "place": "ns", "date": "t", "number": "m"}  # jieba POS prefixes
 _ZH_NUMERALS = "一二两三四五六七八九十百千万亿"
 _CAPITAL = re.compile(r"\b[A-Z][a-zA-Z'\-]+")
@@ -115,6 +130,8 @@ def values(text: str, kind: str) -> set[str]:
     ['1889']
     """
     found: set[str] = set()
+    if kind == "language":
+        return {m.group(0).lower() for m in _LANGUAGES.finditer(simplified(text))}
     if kind == "duration":
         found |= {m.group(0) for m in _ZH_DURATION.finditer(text)}
         found |= {m.group(0).lower() for m in _EN_DURATION.finditer(text)}

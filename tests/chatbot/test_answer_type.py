@@ -27,6 +27,9 @@ from chatbot.answer_type import asked_type, offers
         ("他在哪裡出生？", "place"),
         ("這部電影是誰導演的？", "person"),
         ("臺北有幾個區？", "number"),
+        ("它支持哪些语言的音轨？", "language"),
+        ("What language did the Huguenots speak?", "language"),
+        ("它支持几种语言？", "number"),
     ],
 )
 def test_asked_type(question, kind):
@@ -51,6 +54,9 @@ def test_asked_type(question, kind):
         ("How many museums are there?", "There are 12 museums in the city.", True),
         ("他在哪裡出生？", "他生於臺灣臺北市。", True),
         ("他在哪裡出生？", "他喜歡音樂。", False),
+        ("它支持哪些语言的音轨？", "它可以根据音轨自动生成3D角色动画。", False),
+        ("它支持哪些语言的音轨？", "它支持英语和普通话的音轨。", True),
+        ("What language did they speak?", "They spoke French at home.", True),
     ],
 )
 def test_offers_a_new_value_of_the_asked_kind(question, sentence, expected):
