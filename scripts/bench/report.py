@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import chat, cmrc_trial, embed, incremental, load, scale
+from . import chat, cmrc_trial, embed_report, incremental, load, scale
 from .common import table
 from .scale import RECALL_TARGET
 
@@ -110,7 +110,7 @@ def write_report(r: dict, out: Path) -> Path:
     lines += machine_md(r)
     parts = {
         "cmrc": cmrc_trial.markdown,
-        "embed": lambda e: embed.markdown(e, r["machine"]),
+        "embed": lambda e: embed_report.markdown(e, r["machine"]),
         "incremental": incremental.markdown,
         "scale": scale.markdown,
         "load": load.markdown,

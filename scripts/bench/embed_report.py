@@ -1,0 +1,69 @@
+"""2. Embedding speed, as Markdown: the table of scripts.bench.embed's run and its targets."""
+
+from __future__ import annotations
+
+from .common import ok, table
+from .embed import REFERENCE
+
+
+def markdown(e: dict, m: dict) -> list[str]:
+    out = [
+        "## 2. Embedding speed",
+        "",
+        f"{e['chunks']} chunks of {e['mean_chars']:.0f} characters (AIGC note, then CMRC "
+        f"paragraphs), embedded as passages; {e['rounds']} rounds × {e['passes']} passes, each "
+        f"engine in its own process, engines taking turns. Cosine against `{REFERENCE}`; "
+        "peak RSS is the whole child process (Python, torch, model).",
+        "",
+    ]
+    out += table(
+        (
+            "engine",
+            "format",
+            "load s",
+            "chunks/s best",
+            "median",
+            "query ms",
+            "cos min",
+            "cos mean",
+            "peak RSS MB",
+            "load avg",
+        ),
+        [
+            (
+                k,
+                v.get("format", "—"),
+                v.get("load_s", 0.0),
+                v.get("best", 0.0),
+                v.get("median", 0.0),
+                v.get("query_ms", 0.0),
+                f"{v['cos_min']:.5f}" if "cos_min" in v else "—",
+                f"{v['cos_mean']:.5f}" if "cos_mean" in v else "—",
+                v.get("peak_rss_mb", 0.0),
+                " / ".join(f"{x:.1f}" for x in v.get("loads", [])) or v.get("error", ""),
+            )
+            for k, v in e["engines"].items()
+        ],
+    )
+    default = "st-bfloat16" if m.get("torch", {}).get("native_bf16") else "st-float32"
+    best = e["engines"].get(default, {}).get("best", 0.0)
+    ratio = e.get("ratio_to_old")
+    bf16 = "native bf16" if m.get("torch", {}).get("native_bf16") else "no native bf16"
+    out += [
+        f"CPU flags: {' '.join(m['flags'])} ({bf16}). Default path ({default}): "
+        f"{best:.1f} chunks/s "
+        f"{ok(best, 60)} (target ≥ 60 where bf16 is native); against the old TorchE5 in the same "
+        + (f"run: {ratio:.2f}× {ok(ratio, 1.0)} (target ≥ 1.0, goal 1.5)." if ratio else "run: —."),
+        "",
+    ]
+    if rows := e.get("query_under_load"):
+        out += [
+            "A question's embedding with the default engine (format as picked at start-up), "
+            "busy-loop processes started beside it:",
+            "",
+            *table(
+                ("busy loops started", "load avg", "p50 ms", "p95 ms", "max ms"),
+                [(r["busy_processes"], r["load"], r["p50"], r["p95"], r["max"]) for r in rows],
+            ),
+        ]
+    return out
