@@ -61,7 +61,7 @@ def _collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, 
     from chatbot.extent import widen
 
     hits, a = engine.analyse(question)
-    notes = engine._searcher().loaded.notes
+    notes = engine.searcher.loaded.notes  # analyse() has opened it
     labels = np.array([right(widen(c, notes, question)) for c in a.cands], bool)
     return a.rows, labels, {"analysis": replace(a, cands=[])}
 

@@ -191,7 +191,8 @@ class _GatedEmbedder(FakeEmbedder):
         return super().embed_passages(texts)
 
 
-def test_a_small_upload_completes_while_a_big_one_is_embedding(tmp_path):
+def _gated_engine(tmp_path):
+    """An engine over the seed note whose embedder holds a big note until released."""
     notes = tmp_path / "notes"
     notes.mkdir()
     shutil.copy(SEED_NOTE, notes / "aigc.md")
@@ -201,6 +202,11 @@ def test_a_small_upload_completes_while_a_big_one_is_embedding(tmp_path):
     emb = _GatedEmbedder()
     engine = Engine(settings, embedder=emb, say=lambda m: None).open()
     big = note_file(tmp_path, "big.md", "# 大文件\n\n" + "大文件里的一句话。\n" * 50)
+    return engine, emb, big
+
+
+def test_a_small_upload_completes_while_a_big_one_is_embedding(tmp_path):
+    engine, emb, big = _gated_engine(tmp_path)
     lock = threading.Lock()
     results = {}
     worker = threading.Thread(
@@ -223,15 +229,7 @@ def test_a_small_upload_completes_while_a_big_one_is_embedding(tmp_path):
 
 def test_served_app_takes_a_small_upload_while_a_big_one_embeds(tmp_path):
     """The same through /add_notes on a real server: its upload events are not one at a time."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    shutil.copy(SEED_NOTE, notes / "aigc.md")
-    settings = Settings(
-        index_dir=tmp_path / "index", notes=(str(notes),), upload_dir=tmp_path / "uploads"
-    )
-    emb = _GatedEmbedder()
-    engine = Engine(settings, embedder=emb, say=lambda m: None).open()
-    big = note_file(tmp_path, "big.md", "# 大文件\n\n" + "大文件里的一句话。\n" * 50)
+    engine, emb, big = _gated_engine(tmp_path)
     small = note_file(tmp_path, "cafe.md")
     with running(ui.build_app(engine)) as url:
         worker = threading.Thread(
