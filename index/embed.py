@@ -115,10 +115,30 @@ class SentenceTransformerEmbedder:
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         import torch
 
-        # encode() sorts by length, so a batch's texts are padded to similar lengths.
+        out = np.empty((len(texts), self.dim), np.float32)
         with self._lock, torch.inference_mode():
-            vecs = self._m.encode(texts, prompt=prompt, batch_size=BATCH, normalize_embeddings=True)
-        return np.ascontiguousarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
+            # Batches of texts with similar token counts, so little of a batch is padding.
+            # encode() sorts by characters, which says nothing for chunks cut to one size:
+            # their token counts differ by 2x, and mixed batches cost ~30 % more.
+            for idx in self._by_tokens(texts):
+                batch = [texts[i] for i in idx]
+                vecs = self._m.encode(
+                    batch, prompt=prompt, batch_size=len(batch), normalize_embeddings=True
+                )
+                out[idx] = np.asarray(vecs, dtype=np.float32).reshape(len(batch), self.dim)
+        return out
+
+    def _by_tokens(self, texts: list[str]) -> list[np.ndarray]:
+        """Indexes of `texts` in batches of BATCH, by token count (one batch: as given)."""
+        if len(texts) <= BATCH:
+            return [np.arange(len(texts))]
+        tok = getattr(self._m, "tokenizer", None)
+        try:
+            counts = [len(ids) for ids in tok(texts, add_special_tokens=False)["input_ids"]]
+        except Exception:  # a tokenizer without batch calls: characters will do
+            counts = [len(t) for t in texts]
+        order = np.argsort(counts, kind="stable")
+        return [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -36,6 +36,28 @@ def test_minilm_builds_and_searches_an_index(minilm, tmp_path):
     assert "Knead" in hits[0].chunk.text
 
 
+def test_many_passages_are_batched_by_token_count_and_come_back_in_order(minilm):
+    """More texts than a batch: grouped by token count (little padding), order kept."""
+    from index.embed import BATCH
+
+    rng = np.random.default_rng(0)
+    words = "note quote index answer question passage sentence model".split()
+    texts = [" ".join(rng.choice(words, size=int(n))) for n in rng.integers(2, 60, BATCH * 2 + 5)]
+    batches = minilm._by_tokens(texts)
+    counts = [
+        len(minilm._m.tokenizer(texts[i], add_special_tokens=False)["input_ids"])
+        for i in np.concatenate(batches)
+    ]
+    assert sorted(np.concatenate(batches).tolist()) == list(range(len(texts)))
+    assert counts == sorted(counts) and max(len(b) for b in batches) == BATCH
+    together = minilm.embed_passages(texts)
+    picks = list(range(0, len(texts), BATCH // 4))
+    alone = np.stack([minilm.embed_passages([texts[i]])[0] for i in picks])
+    cos = alone @ together.T  # each text alone is closest to its own row in the batch run
+    assert cos.argmax(1).tolist() == picks
+    assert cos[np.arange(len(picks)), picks].min() > 0.995  # bf16 padding moves it a little
+
+
 def test_unknown_model_is_a_clear_error():
     from index.embed import EmbedderError
 
