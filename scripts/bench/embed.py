@@ -6,7 +6,9 @@ the tree any more) in float32 and bf16; and the default path, sentence-transform
 on the converted folder, in float32, bf16 (the model in bf16, pooled in float32:
 what index.precision picks where the CPU has native bf16 and it is faster), bf16
 pooled in bf16 (the naive way), bf16 linear layers under `torch.autocast`, and
-int8 (torch's dynamic quantisation).
+int8 (torch's dynamic quantisation); and, when onnxruntime is importable, the
+same folder exported to ONNX and run by onnxruntime in float32 and int8
+(scripts/bench/embed_ort.py; not a dependency, not shipped).
 
 Each engine runs in a child process of its own, so each peak RSS is its own;
 engines take turns over two passes (the second in reverse order), so outside
@@ -46,6 +48,8 @@ ENGINES = (
     "st-all-bf16",
     "st-autocast",
     "st-int8",
+    "ort-float32",
+    "ort-int8",
 )
 QUESTIONS = [
     "什么是PGC？",
@@ -111,6 +115,10 @@ def make_engine(name: str) -> tuple[Callable, Callable, str]:
             lambda q: np.asarray(c.query(q)),
             "Q4 weights, int8 activations",
         )
+    if name.startswith("ort-"):  # measured, not shipped: scripts/bench/embed_ort.py
+        from .embed_ort import ort_engine
+
+        return ort_engine(name.removeprefix("ort-"))
     if name.startswith("old-torch-"):
         torch_e5 = _old_torch_e5()
         if torch_e5 is None:
