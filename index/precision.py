@@ -11,6 +11,11 @@ In float32 the 250k-row word table stays as stored (16 bits; 190 MB instead of
 380 MB): a lookup reads one row per token, and adding the float32 position rows
 makes it float32.
 
+One question is a few rows: there, two threads can cost more in handing work
+over than they save (19 against 22 ms here, quiet), while a batch wants every
+core. `threads_for_one` times the model's own first layer on one short text
+with one thread and with all, and keeps the faster for single texts.
+
 Measured and left out (scripts/bench/embed.py, docs/embedding.md): bf16 linear
 layers under `torch.autocast` (as accurate, ~10 % slower: every layer casts);
 int8 (torch's dynamic quantisation: cosine 0.96); torch.compile (~50 s to start
@@ -38,6 +43,44 @@ def use_allowed_cores() -> int:
     if torch.get_num_threads() != cores:
         torch.set_num_threads(cores)
     return cores
+
+
+class threads:
+    """`with threads(n):` torch runs on n threads inside, as before after."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __enter__(self) -> None:
+        import torch
+
+        self.before = torch.get_num_threads()
+        if self.n != self.before:
+            torch.set_num_threads(self.n)
+
+    def __exit__(self, *exc) -> None:
+        import torch
+
+        if torch.get_num_threads() != self.before:
+            torch.set_num_threads(self.before)
+
+
+def threads_for_one(layer, hidden: int, dtype, rows: int = 16) -> int:
+    """1 or all allowed cores, whichever runs `layer` faster on one text of `rows` tokens."""
+    import torch
+
+    cores = use_allowed_cores()
+    if cores == 1:
+        return 1
+    x = torch.randn(1, rows, hidden, dtype=dtype)
+    cost = {}
+    for n in (cores, 1):
+        with threads(n):
+            cost[n] = _seconds(layer, x, rounds=7)
+    log.info(
+        "one text, one layer: %s", {f"{n} threads": f"{v * 1e3:.2f} ms" for n, v in cost.items()}
+    )
+    return min(cost, key=cost.__getitem__)
 
 
 def native_bf16() -> bool:

@@ -92,3 +92,22 @@ def test_default_model_is_converted_on_first_use(tmp_path):
     assert e.model_id == E5_MODEL_ID and e.dim == 384 and e.fmt in ("float32", "bfloat16")
     q, p = e.embed_query("什么是PGC？"), e.embed_passages(["PGC是专业生产内容。", "今天天气很好。"])
     assert q.shape == (384,) and p.shape == (2, 384) and float(p[0] @ q) > float(p[1] @ q)
+
+
+def test_one_text_runs_on_the_measured_threads_and_the_count_is_restored(minilm, monkeypatch):
+    import torch
+
+    from index import precision
+
+    assert minilm._one in (1, minilm._cores) and minilm._cores == precision.use_allowed_cores()
+    seen = []
+    encode = minilm._m.encode
+    monkeypatch.setattr(
+        minilm._m,
+        "encode",
+        lambda *a, **kw: seen.append(torch.get_num_threads()) or encode(*a, **kw),
+    )
+    monkeypatch.setattr(minilm, "_one", 1)
+    minilm.embed_passages(["one text"])
+    minilm.embed_passages(["two", "texts"])
+    assert seen == [1, minilm._cores] and torch.get_num_threads() == minilm._cores
