@@ -106,9 +106,10 @@ def test_page_loads_no_web_fonts(url):
 
 def test_overload_says_busy(tmp_path):
     engine = make_engine(tmp_path)
-    ask, release = engine.ask, threading.Event()
+    ask, started, release = engine.ask, threading.Event(), threading.Event()
 
     def held(*args, **kw):  # the one worker is busy until the test lets it go
+        started.set()
         release.wait()
         return ask(*args, **kw)
 
@@ -116,7 +117,11 @@ def test_overload_says_busy(tmp_path):
     try:
         with running(ui.build_app(engine, concurrency=1, queue_size=1)) as u:
             c = Client(u, verbose=False)
-            jobs = [c.submit("什么是PGC？", [], api_name="/ask") for _ in range(4)]
+            # The first question is running before the others come: were all four to arrive
+            # before the worker took one, the slot would hold one and three be refused.
+            jobs = [c.submit("什么是PGC？", [], api_name="/ask")]
+            assert started.wait(120), "the first question never started"  # only a hang
+            jobs += [c.submit("什么是PGC？", [], api_name="/ask") for _ in range(3)]
             while sum(j.done() for j in jobs) < 2:  # one runs, one waits: two are refused
                 time.sleep(0.01)
             release.set()
