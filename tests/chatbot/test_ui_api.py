@@ -99,8 +99,8 @@ def test_only_ask_and_upload_are_public(client):
 
 
 def test_page_loads_no_web_fonts(url):
-    page = urllib.request.urlopen(url, timeout=10).read().decode()
-    theme = urllib.request.urlopen(url + "theme.css", timeout=10).read().decode()
+    page = urllib.request.urlopen(url, timeout=60).read().decode()
+    theme = urllib.request.urlopen(url + "theme.css", timeout=60).read().decode()
     assert "fonts.googleapis" not in page + theme and "system-ui" in theme
 
 
