@@ -24,6 +24,7 @@ for a few per cent); float16 compute (no fast CPU kernels).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import os
@@ -45,24 +46,19 @@ def use_allowed_cores() -> int:
     return cores
 
 
-class threads:
+@contextlib.contextmanager
+def threads(n: int):
     """`with threads(n):` torch runs on n threads inside, as before after."""
+    import torch
 
-    def __init__(self, n: int) -> None:
-        self.n = n
-
-    def __enter__(self) -> None:
-        import torch
-
-        self.before = torch.get_num_threads()
-        if self.n != self.before:
-            torch.set_num_threads(self.n)
-
-    def __exit__(self, *exc) -> None:
-        import torch
-
-        if torch.get_num_threads() != self.before:
-            torch.set_num_threads(self.before)
+    before = torch.get_num_threads()
+    if n != before:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
 
 
 def threads_for_one(layer, hidden: int, dtype, rows: int = 16) -> int:
