@@ -79,7 +79,7 @@ class SentenceTransformerEmbedder:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # "Loading weights" on stderr at every start
-        precision.use_allowed_cores()
+        self._cores = precision.use_allowed_cores()
         path = _packaged_model_dir(name_or_path) or name_or_path
         try:  # as stored: the word table is kept in its 16 bits, the rest made float32 below
             kw = {"dtype": getattr(torch, stored_dtype)}
@@ -97,11 +97,12 @@ class SentenceTransformerEmbedder:
             fmt = precision.fastest(probe, net.config.hidden_size)
         self.fmt = "float32" if fmt == "auto" else fmt
         precision.apply(self._m, self.fmt, keep=words)
-        self._cores = precision.use_allowed_cores()
         self._one = self._cores  # threads for a single text (a question): measured below
         if layers:
             dtype = torch.bfloat16 if self.fmt == "bfloat16" else torch.float32
-            self._one = precision.threads_for_one(layers[0], net.config.hidden_size, dtype)
+            self._one = precision.threads_for_one(
+                layers[0], net.config.hidden_size, dtype, self._cores
+            )
         get_dim = getattr(self._m, "get_embedding_dimension", None) or (
             self._m.get_sentence_embedding_dimension  # sentence-transformers < 6
         )

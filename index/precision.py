@@ -61,11 +61,10 @@ def threads(n: int):
             torch.set_num_threads(before)
 
 
-def threads_for_one(layer, hidden: int, dtype, rows: int = 16) -> int:
-    """1 or all allowed cores, whichever runs `layer` faster on one text of `rows` tokens."""
+def threads_for_one(layer, hidden: int, dtype, cores: int, rows: int = 16) -> int:
+    """1 or `cores` threads, whichever runs `layer` faster on one text of `rows` tokens."""
     import torch
 
-    cores = use_allowed_cores()
     if cores == 1:
         return 1
     x = torch.randn(1, rows, hidden, dtype=dtype)
