@@ -97,12 +97,7 @@ class SentenceTransformerEmbedder:
             fmt = precision.fastest(probe, net.config.hidden_size)
         self.fmt = "float32" if fmt == "auto" else fmt
         precision.apply(self._m, self.fmt, keep=words)
-        self._one = self._cores  # threads for a single text (a question): measured below
-        if layers:
-            dtype = torch.bfloat16 if self.fmt == "bfloat16" else torch.float32
-            self._one = precision.threads_for_one(
-                layers[0], net.config.hidden_size, dtype, self._cores
-            )
+        self._m.eval()
         get_dim = getattr(self._m, "get_embedding_dimension", None) or (
             self._m.get_sentence_embedding_dimension  # sentence-transformers < 6
         )
@@ -116,15 +111,23 @@ class SentenceTransformerEmbedder:
         self._q = prompts.get("query", "query: " if e5 else "")
         self._p = prompts.get("passage", "passage: " if e5 else "")
         self._lock = threading.Lock()  # fast tokenizers refuse concurrent use
+        # A lone question runs on one thread or on every core, whichever the whole model
+        # runs faster on a short question here (handing work to a second thread can cost
+        # more than it saves on a few rows).
+        self._one = precision.threads_for_one(
+            lambda: self._forward_one(self._q + "什么是PGC？What is UGC?"), self._cores
+        )
         # Questions asked at once (several users) are embedded in one batch.
         self._queries = Coalescer(self._embed_queries)
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         import torch
 
+        if len(texts) == 1:
+            with self._lock, precision_threads(self._one):
+                return self._forward_one(prompt + texts[0])[None, :]
         out = np.empty((len(texts), self.dim), np.float32)
-        cores = self._one if len(texts) == 1 else self._cores
-        with self._lock, torch.inference_mode(), precision_threads(cores):
+        with self._lock, torch.inference_mode(), precision_threads(self._cores):
             # Batches of texts with similar token counts, so little of a batch is padding.
             # encode() sorts by characters, which says nothing for chunks cut to one size:
             # their token counts differ by 2x, and mixed batches cost ~30 % more.
@@ -135,6 +138,16 @@ class SentenceTransformerEmbedder:
                 )
                 out[idx] = np.asarray(vecs, dtype=np.float32).reshape(len(batch), self.dim)
         return out
+
+    def _forward_one(self, text: str) -> np.ndarray:
+        """One text straight through the model's modules: encode()'s per-call checks
+        (devices of every parameter, eval() down the tree) cost 2-5 ms of a 15 ms question."""
+        import torch
+
+        with torch.inference_mode():
+            features = self._m.preprocess([text])
+            vec = self._m(features)["sentence_embedding"][0].float().numpy()
+        return vec / max(float(np.linalg.norm(vec)), 1e-12)
 
     def _by_tokens(self, texts: list[str]) -> list[np.ndarray]:
         """Indexes of `texts` in batches of BATCH, by token count (one batch: as given)."""

@@ -12,9 +12,13 @@ In float32 the 250k-row word table stays as stored (16 bits; 190 MB instead of
 makes it float32.
 
 One question is a few rows: there, two threads can cost more in handing work
-over than they save (19 against 22 ms here, quiet), while a batch wants every
-core. `threads_for_one` times the model's own first layer on one short text
-with one thread and with all, and keeps the faster for single texts.
+over than they save, while a batch wants every core. The embedder has OpenMP's
+threads sleep when idle (OMP_WAIT_POLICY=PASSIVE), and waking one ~100 times a
+question costs more than it saves: 15-17 ms on one thread against ~25 on two,
+here. (Letting them spin instead gives 13 ms on two, quiet, but 50-100 ms beside
+one busy process: measured, left out.) `threads_for_one` times the whole model
+on one short question with one thread and with all, taking turns, and keeps the
+faster for single texts.
 
 Measured and left out (scripts/bench/embed.py, docs/embedding.md): bf16 linear
 layers under `torch.autocast` (as accurate, ~10 % slower: every layer casts);
@@ -61,20 +65,23 @@ def threads(n: int):
             torch.set_num_threads(before)
 
 
-def threads_for_one(layer, hidden: int, dtype, cores: int, rows: int = 16) -> int:
-    """1 or `cores` threads, whichever runs `layer` faster on one text of `rows` tokens."""
-    import torch
+def threads_for_one(run, cores: int, rounds: int = 5) -> int:
+    """1 or `cores` threads, whichever runs `run()` (one short text) faster.
 
+    The counts take turns, round after round, and each keeps its best time, so a
+    burst of outside load hits both alike rather than deciding the match.
+    """
     if cores == 1:
         return 1
-    x = torch.randn(1, rows, hidden, dtype=dtype)
-    cost = {}
-    for n in (cores, 1):
-        with threads(n):
-            cost[n] = _seconds(layer, x, rounds=7)
-    log.info(
-        "one text, one layer: %s", {f"{n} threads": f"{v * 1e3:.2f} ms" for n, v in cost.items()}
-    )
+    cost = {cores: float("inf"), 1: float("inf")}
+    run()  # first call: allocations, kernel choice
+    for _ in range(rounds):
+        for n in cost:
+            with threads(n):
+                t0 = time.perf_counter()
+                run()
+                cost[n] = min(cost[n], time.perf_counter() - t0)
+    log.info("one short text: %s", {f"{n} threads": f"{v * 1e3:.2f} ms" for n, v in cost.items()})
     return min(cost, key=cost.__getitem__)
 
 

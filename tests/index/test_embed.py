@@ -101,13 +101,44 @@ def test_one_text_runs_on_the_measured_threads_and_the_count_is_restored(minilm,
 
     assert minilm._one in (1, minilm._cores) and minilm._cores == precision.use_allowed_cores()
     seen = []
-    encode = minilm._m.encode
+    forward = minilm._m.forward
     monkeypatch.setattr(
         minilm._m,
-        "encode",
-        lambda *a, **kw: seen.append(torch.get_num_threads()) or encode(*a, **kw),
+        "forward",
+        lambda *a, **kw: seen.append(torch.get_num_threads()) or forward(*a, **kw),
     )
     monkeypatch.setattr(minilm, "_one", 1)
     minilm.embed_passages(["one text"])
     minilm.embed_passages(["two", "texts"])
     assert seen == [1, minilm._cores] and torch.get_num_threads() == minilm._cores
+
+
+def test_one_text_straight_through_the_modules_equals_encode(minilm):
+    texts = ["什么是PGC？", "How long does Magic3D take to generate a 3D model?"]
+    alone = np.stack([minilm.embed_passages([t])[0] for t in texts])
+    batch = minilm._m.encode(texts, prompt=minilm._p, normalize_embeddings=True)
+    assert np.allclose(alone, batch, atol=1e-5)
+    assert np.allclose(np.linalg.norm(alone, axis=1), 1.0, atol=1e-5)
+
+
+def test_thread_probe_keeps_the_count_that_ran_faster(monkeypatch):
+    import torch
+
+    from index import precision
+
+    def clock_for(cost):  # a clock on which a call takes cost(threads) seconds
+        now = [0.0]
+
+        def perf_counter():
+            now[0] += cost(torch.get_num_threads())
+            return now[0]
+
+        return perf_counter
+
+    seen: list[int] = []
+    run = lambda: seen.append(torch.get_num_threads())  # noqa: E731
+    monkeypatch.setattr(precision.time, "perf_counter", clock_for(lambda n: 1.0 if n > 1 else 5.0))
+    assert precision.threads_for_one(run, 2) == 2 and {1, 2} <= set(seen)
+    monkeypatch.setattr(precision.time, "perf_counter", clock_for(lambda n: 5.0 if n > 1 else 1.0))
+    assert precision.threads_for_one(run, 2) == 1
+    assert precision.threads_for_one(run, 1) == 1
