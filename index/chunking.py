@@ -45,7 +45,11 @@ SENTENCE_SEPARATORS = [
 ]
 
 
-_SENT_END = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
+# A sentence ends after its mark and the closing quotes or brackets that follow it
+# (「我来了。」 is one sentence, and the next does not start with 」).
+_CLOSERS = "」』”’）)】\"'"
+_SENT_END = re.compile(rf"[。！？；!?;][{_CLOSERS}]*|\.[{_CLOSERS}]*\s+|\n+")
+_TITLE = re.compile(r"《[^《》\n]*》")  # a title: 《你好！》 ends no sentence
 # A full stop that ends an abbreviation or an initial ("U.S. government",
 # "Dr. Smith", "J. R. R. Tolkien") ends no sentence; nor does one followed by
 # a lower-case word.
@@ -62,14 +66,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> t = "第一句。第二句！Third one. Fourth"
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['第一句。', '第二句！', 'Third one.', 'Fourth']
+    >>> t = "他说：「我来了。」随后播放《CDTV×Sacas！》节目。"
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['他说：「我来了。」', '随后播放《CDTV×Sacas！》节目。']
     >>> t = "The U.S. government met Dr. Smith. It rained, e.g. here. then it stopped."
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['The U.S. government met Dr. Smith.', 'It rained, e.g. here. then it stopped.']
     """
+    titles = [m.span() for m in _TITLE.finditer(text)]
     spans, pos = [], 0
     for m in _SENT_END.finditer(text):
-        if m.start() > pos:
-            spans.append((pos, m.start()))
+        end = m.start() + len(m.group().rstrip())  # the mark and its closers stay
+        if any(a < end < b for a, b in titles):
+            continue
+        if end > pos:
+            spans.append((pos, end))
         pos = max(pos, m.end())
     spans.append((pos, len(text)))
     out: list[tuple[int, int]] = []
