@@ -161,3 +161,24 @@ def test_a_huge_heading_is_not_copied_into_every_chunk():
 )
 def test_abbreviations_and_initials_end_no_sentence(text, sentences):
     assert [text[s:e] for s, e in split_sentences(text)] == sentences
+
+
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        ("桓玄说：「我来了。」次月，他篡位称帝。", ["桓玄说：「我来了。」", "次月，他篡位称帝。"]),
+        ("他問道：『誰在那裡？』沒有人回答。", ["他問道：『誰在那裡？』", "沒有人回答。"]),
+        (
+            "2008年在《CDTV×Sacas！》节目中演唱。后来出道。",
+            ["2008年在《CDTV×Sacas！》节目中演唱。", "后来出道。"],
+        ),
+        (
+            'He asked, "Who is there?" Nobody answered.',
+            ['He asked, "Who is there?"', "Nobody answered."],
+        ),
+        ('She said "no." Then she left.', ['She said "no."', "Then she left."]),
+        ("《未闭合！标题。下一句", ["《未闭合！", "标题。", "下一句"]),
+    ],
+)
+def test_closing_quotes_stay_with_their_sentence_and_titles_are_not_split(text, sentences):
+    assert [text[s:e] for s, e in split_sentences(text)] == sentences
