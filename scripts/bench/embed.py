@@ -50,7 +50,12 @@ ENGINES = (
     "st-int8",
     "ort-float32",
     "ort-int8",
+    "avx2:old-torch-float32",
+    "avx2:st-auto",
 )
+# "avx2:<engine>": the engine with torch's kernels and oneDNN held to AVX2 (no AVX-512, no
+# bf16), a stand-in for an AVX2-only CPU on this one. The format is still chosen by timing.
+AVX2_ONLY = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2"}
 QUESTIONS = [
     "什么是PGC？",
     "百度的数字人平台叫什么名字？",
@@ -183,8 +188,10 @@ def child(name: str, rounds: int, vectors: Path) -> dict:
 
 
 def _run_child(name: str, rounds: int, vectors: Path) -> dict | None:
-    args = [sys.executable, "-m", "scripts.bench.embed", name, str(rounds), str(vectors)]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    env = {**os.environ, **AVX2_ONLY} if name.startswith("avx2:") else None
+    engine = name.removeprefix("avx2:")
+    args = [sys.executable, "-m", "scripts.bench.embed", engine, str(rounds), str(vectors)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=1800, cwd=ROOT, env=env)
     if done.returncode:
         return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -231,6 +238,9 @@ def embed_section(
     new = rows.get("st-bfloat16" if native_bf16() else "st-float32", {})
     if "best" in old and "best" in new:
         out["ratio_to_old"] = new["best"] / old["best"]
+    old, new = rows.get("avx2:old-torch-float32", {}), rows.get("avx2:st-auto", {})
+    if "best" in old and "best" in new:
+        out["ratio_to_old_avx2"] = new["best"] / old["best"]
     return out
 
 

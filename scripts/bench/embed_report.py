@@ -56,6 +56,13 @@ def markdown(e: dict, m: dict) -> list[str]:
         + (f"run: {ratio:.2f}× {ok(ratio, 1.0)} (target ≥ 1.0, goal 1.5)." if ratio else "run: —."),
         "",
     ]
+    if avx2 := e.get("ratio_to_old_avx2"):
+        out += [
+            "Held to AVX2 (`avx2:` rows: torch and oneDNN kept from AVX-512 and bf16, as on an "
+            f"AVX2-only CPU; the default path picks its format by timing): {avx2:.2f}× the old "
+            f"TorchE5 in float32 {ok(avx2, 1.0)} (target ≥ 1.0, goal 1.5).",
+            "",
+        ]
     if rows := e.get("query_under_load"):
         out += [
             "A question's embedding with the default engine (format as picked at start-up), "
