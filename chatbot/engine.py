@@ -25,6 +25,7 @@ from index import (
     load_embedder,
     load_index,
 )
+from index.crosslingual import bridge
 from index.embed import Embedder
 from index.recovery import open_index, sources_of
 from index.scope import Scope
@@ -200,6 +201,9 @@ class Engine:
         self, searcher: Searcher, question: str, query: str, k: int
     ) -> tuple[list[Hit], Analysis]:
         qv = searcher.embed_query(query)
+        # English words in the notes' Chinese, for BM25 and the overlap features; the
+        # question's vector stays its own (index.crosslingual).
+        query = bridge(query, searcher.lexical)
         hits = searcher.search(query, k=max(k, 5), query_vector=qv)
         cross = bool(hits) and language_of(hits[0].chunk.text) != language_of(question)
         return hits, analyse(searcher, question, query, qv, hits, cross)
