@@ -37,7 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared" / "eval"
 WORK = ROOT / "build" / "fit"
-TARGET = 0.96  # precision of "high" on validation (the promise is 0.95; a margin for new sets)
+# Precision of "high" on validation. The promise is 0.95; 0.96 left too thin a margin: three
+# refits on 2026-11-26 (the same data, small changes of candidates) gave CMRC `eval --squad`
+# precision 0.957, 0.951 and 0.948 at 0.96 (docs/results.md).
+TARGET = 0.965
 OFF_RATE = 0.02  # off-notes questions that may reach "high"
 FLOOR_KEEP = 0.99  # right answers that must stay above "none" (below it: no quote at all)
 from fit_records import FOLDS, load_records, save_records  # noqa: E402
