@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from index.hans import simplified
+from index.hans import language_of, simplified  # noqa: F401 - language_of: re-exported
 
 
 def coverage(terms: list[str], text: str, idf: dict[str, float]) -> float:
@@ -39,11 +39,6 @@ _LATIN_STOP = frozenset(
     "how do does did can could should would will with by at as from that this these those it its "
     "and or not no about into than then there their they them".split()
 )
-
-
-def language_of(text: str) -> str:
-    """ "zh" when the text has Chinese characters, else "en"."""
-    return "zh" if _CJK_RUN.search(text) else "en"
 
 
 def grams(text: str) -> set[str]:

@@ -22,7 +22,8 @@ from collections.abc import Container
 from functools import lru_cache
 from pathlib import Path
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+from .hans import language_of
+
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
 _STOP = frozenset(
     "the a an of to in on for is are was were be been what which who whom whose when where why how "
@@ -81,7 +82,7 @@ def chinese_terms(question: str, vocabulary: Container[str]) -> list[str]:
     >>> chinese_terms("什么是PGC？", {"数字"})
     []
     """
-    if _CJK.search(question):
+    if language_of(question) == "zh":
         return []
     words = [w for w in _WORD.findall(question.lower()) if w not in _STOP]
     keys = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
@@ -104,7 +105,7 @@ def bridge(query: str, lexical) -> str:
     else `query` as it is. Without the dictionary package, as it is."""
     from .lexical import tokenize
 
-    if _CJK.search(query):
+    if language_of(query) == "zh":
         return query
     terms = tokenize(query)
     if not terms or lexical.known_share(terms) >= BRIDGE_BELOW:

@@ -11,9 +11,20 @@ characters.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 _CJK_START = 0x3400
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def language_of(text: str) -> str:
+    """ "zh" when the text has Chinese characters, else "en".
+
+    >>> language_of("什么是PGC？"), language_of("What is PGC?")
+    ('zh', 'en')
+    """
+    return "zh" if _HAN.search(text) else "en"
 
 
 @lru_cache(maxsize=1)
