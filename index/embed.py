@@ -20,6 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
+from . import one_text
 from .batching import Coalescer
 from .cache import EmbeddingCache, text_key  # noqa: F401 - re-exported: imports keep working
 from .precision import threads as precision_threads
@@ -111,11 +112,13 @@ class SentenceTransformerEmbedder:
         self._q = prompts.get("query", "query: " if e5 else "")
         self._p = prompts.get("passage", "passage: " if e5 else "")
         self._lock = threading.Lock()  # fast tokenizers refuse concurrent use
+        with precision_threads(1):  # a question is small: see the choice of threads below
+            self._one_text = one_text.fastest(self._m)
         # A lone question runs on one thread or on every core, whichever the whole model
         # runs faster on a short question here (handing work to a second thread can cost
         # more than it saves on a few rows).
         self._one = precision.threads_for_one(
-            lambda: self._forward_one(self._q + "什么是PGC？What is UGC?"), self._cores
+            lambda: self._one_text(self._q + "什么是PGC？What is UGC?"), self._cores
         )
         # Questions asked at once (several users) are embedded in one batch.
         self._queries = Coalescer(self._embed_queries)
@@ -125,7 +128,7 @@ class SentenceTransformerEmbedder:
 
         if len(texts) == 1:
             with self._lock, precision_threads(self._one):
-                return self._forward_one(prompt + texts[0])[None, :]
+                return self._one_text(prompt + texts[0])[None, :]
         out = np.empty((len(texts), self.dim), np.float32)
         with self._lock, torch.inference_mode(), precision_threads(self._cores):
             # Batches of texts with similar token counts, so little of a batch is padding.
@@ -138,16 +141,6 @@ class SentenceTransformerEmbedder:
                 )
                 out[idx] = np.asarray(vecs, dtype=np.float32).reshape(len(batch), self.dim)
         return out
-
-    def _forward_one(self, text: str) -> np.ndarray:
-        """One text straight through the model's modules: encode()'s per-call checks
-        (devices of every parameter, eval() down the tree) cost 2-5 ms of a 15 ms question."""
-        import torch
-
-        with torch.inference_mode():
-            features = self._m.preprocess([text])
-            vec = self._m(features)["sentence_embedding"][0].float().numpy()
-        return vec / max(float(np.linalg.norm(vec)), 1e-12)
 
     def _by_tokens(self, texts: list[str]) -> list[np.ndarray]:
         """Indexes of `texts` in batches of BATCH, by token count (one batch: as given)."""

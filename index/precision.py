@@ -65,22 +65,30 @@ def threads(n: int):
             torch.set_num_threads(before)
 
 
-def threads_for_one(run, cores: int, rounds: int = 5) -> int:
-    """1 or `cores` threads, whichever runs `run()` (one short text) faster.
+def turns(runs: dict, rounds: int = 5, around=lambda name: contextlib.nullcontext()) -> dict:
+    """Each of `runs` (name → a call with no arguments) timed at its best, taking turns.
 
-    The counts take turns, round after round, and each keeps its best time, so a
-    burst of outside load hits both alike rather than deciding the match.
+    Round after round each runs once, inside `around(name)` (untimed), so a burst
+    of outside load hits all alike rather than deciding the match.
     """
-    if cores == 1:
-        return 1
-    cost = {cores: float("inf"), 1: float("inf")}
-    run()  # first call: allocations, kernel choice
+    cost = dict.fromkeys(runs, float("inf"))
+    for name, run in runs.items():
+        with around(name):
+            run()  # first call: allocations, kernel choice
     for _ in range(rounds):
-        for n in cost:
-            with threads(n):
+        for name, run in runs.items():
+            with around(name):
                 t0 = time.perf_counter()
                 run()
-                cost[n] = min(cost[n], time.perf_counter() - t0)
+                cost[name] = min(cost[name], time.perf_counter() - t0)
+    return cost
+
+
+def threads_for_one(run, cores: int, rounds: int = 5) -> int:
+    """1 or `cores` threads, whichever runs `run()` (one short text) faster."""
+    if cores == 1:
+        return 1
+    cost = turns({cores: run, 1: run}, rounds, around=threads)
     log.info("one short text: %s", {f"{n} threads": f"{v * 1e3:.2f} ms" for n, v in cost.items()})
     return min(cost, key=cost.__getitem__)
 
