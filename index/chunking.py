@@ -51,11 +51,11 @@ _CLOSERS = "」』”’）)】\"'"
 _SENT_END = re.compile(rf"[。！？；!?;][{_CLOSERS}]*|\.[{_CLOSERS}]*\s+|\n+")
 _TITLE = re.compile(r"《[^《》\n]*》")  # a title: 《你好！》 ends no sentence
 # A full stop that ends an abbreviation or an initial ("U.S. government",
-# "Dr. Smith", "J. R. R. Tolkien") ends no sentence; nor does one followed by
-# a lower-case word.
+# "Dr. Smith", "J. R. R. Tolkien", "Milestones, a.k.a. Ma'alim") ends no sentence;
+# nor does one followed by a lower-case word.
 _ABBREVIATION = re.compile(
-    r"(?:^|[\s(\"'])(?:[A-Z]|[A-Z]\.[A-Z]|[A-Z]\.[A-Z]\.[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov"
-    r"|Sen|Rep|Rev|Lt|Col|Capt|Mt|Ft|No|Nos|Co|Corp|Inc|Ltd|vs|etc|e\.g|i\.e|al|approx|ca|cf"
+    r"(?:^|[\s(\"'])(?:[A-Z]|[A-Za-z](?:\.[A-Za-z])+|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov"
+    r"|Sen|Rep|Rev|Lt|Col|Capt|Mt|Ft|No|Nos|Co|Corp|Inc|Ltd|vs|etc|al|approx|ca|cf|viz|Vol|pp"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
 )
 
@@ -72,6 +72,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> t = "The U.S. government met Dr. Smith. It rained, e.g. here. then it stopped."
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['The U.S. government met Dr. Smith.', 'It rained, e.g. here. then it stopped.']
+    >>> t = "Groups (Milestones, a.k.a. Ma'alim) grew. They left."
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ["Groups (Milestones, a.k.a. Ma'alim) grew.", 'They left.']
     """
     titles = [m.span() for m in _TITLE.finditer(text)]
     spans, pos = [], 0

@@ -3,8 +3,8 @@
 A question is a dozen tokens. Its arithmetic is small, and most of an eager
 forward pass is Python and per-operation dispatch. The transformer traced once
 (TorchScript, 0.3 s) and frozen runs the same arithmetic with fused operations
-and none of that overhead: on a 2-core Zen 4, 16.8 → 11.9 ms a question in
-bfloat16 and 23.9 → 21.0 ms in float32 (docs/embedding.md, run 6).
+and none of that overhead: on a 2-core Zen 4, 15.2 → 12.7 ms a question in
+bfloat16 and 22.5 → 17.4 ms in float32, for +42 MB (docs/embedding.md, run 6).
 
 The trace is kept only when it gives the eager vectors (cosine ≥ SAME on two
 probe texts of different lengths, so a length frozen into the trace shows) and
@@ -55,12 +55,20 @@ def traced(model, example: str = PROBES[0]) -> Run:
     net = first.auto_model
     name = getattr(first, "module_output_name", "token_embeddings")
     rest = list(model)[1:]
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
     with torch.inference_mode(), warnings.catch_warnings():
         # torch marks TorchScript deprecated in favour of torch.compile, whose compiling
-        # takes minutes on two cores; transformers warns of the Python bools it freezes in.
+        # takes minutes on two cores; transformers warns of the Python bools it freezes in,
+        # and of every config attribute the tracer reads ("loss_type=None ...").
         warnings.simplefilter("ignore")
-        ids = model.preprocess([example])["input_ids"]
-        frozen = torch.jit.freeze(torch.jit.trace(net, (ids,), strict=False).eval())
+        hf_logging.set_verbosity_error()
+        try:
+            ids = model.preprocess([example])["input_ids"]
+            frozen = torch.jit.freeze(torch.jit.trace(net, (ids,), strict=False).eval())
+        finally:
+            hf_logging.set_verbosity(level)
 
     def run(text: str) -> np.ndarray:
         with torch.inference_mode():
