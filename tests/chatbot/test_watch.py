@@ -269,16 +269,23 @@ def test_index_watch_reindexes_until_ctrl_c_then_exits_0(tmp_path, monkeypatch, 
     write(notes / "kiwi.md", "# Kiwi\n\nThe kiwi code is 1111.\n")
     monkeypatch.setattr("chatbot.engine.load_embedder", lambda name: fake_embedder)
 
+    failed: list[BaseException] = []
+
     def edit_then_interrupt():
-        first = eventually(lambda: _sha(ix, "kiwi.md"), "indexed")
-        write(notes / "kiwi.md", "# Kiwi\n\nThe kiwi code is 4242.\n")
-        eventually(lambda: _sha(ix, "kiwi.md") not in (None, first), "re-indexed")
-        _thread.interrupt_main()
+        try:
+            first = eventually(lambda: _sha(ix, "kiwi.md"), "indexed")
+            write(notes / "kiwi.md", "# Kiwi\n\nThe kiwi code is 4242.\n")
+            eventually(lambda: _sha(ix, "kiwi.md") not in (None, first), "re-indexed")
+        except BaseException as exc:  # noqa: BLE001 - reported below; the watch must end either way
+            failed.append(exc)
+        finally:
+            _thread.interrupt_main()
 
     helper = threading.Thread(target=edit_then_interrupt, daemon=True)
     helper.start()
     assert cli.main(["index", "--watch", str(notes), "--index-dir", str(ix)]) == 0
     helper.join()
+    assert not failed, failed[0]
 
 
 def _sha(ix: Path, name: str) -> str | None:
