@@ -9,6 +9,7 @@ from __future__ import annotations
 import _thread
 import errno
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -281,9 +282,15 @@ def test_index_watch_reindexes_until_ctrl_c_then_exits_0(tmp_path, monkeypatch, 
         finally:
             _thread.interrupt_main()
 
+    # A process started in the background (`nohup`, `cmd &`) inherits SIGINT ignored, and then
+    # interrupt_main() does nothing: Ctrl-C is what this test is about, so it gets its handler.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     helper = threading.Thread(target=edit_then_interrupt, daemon=True)
     helper.start()
-    assert cli.main(["index", "--watch", str(notes), "--index-dir", str(ix)]) == 0
+    try:
+        assert cli.main(["index", "--watch", str(notes), "--index-dir", str(ix)]) == 0
+    finally:
+        signal.signal(signal.SIGINT, before)
     helper.join()
     assert not failed, failed[0]
 
