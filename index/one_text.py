@@ -50,13 +50,12 @@ def eager(model) -> Run:
 def traced(model, example: str = PROBES[0]) -> Run:
     """The same, with the first module's network traced and frozen (may raise)."""
     import torch
+    from transformers.utils import logging as hf_logging
 
     first = model[0]
     net = first.auto_model
     name = getattr(first, "module_output_name", "token_embeddings")
     rest = list(model)[1:]
-    from transformers.utils import logging as hf_logging
-
     level = hf_logging.get_verbosity()
     with torch.inference_mode(), warnings.catch_warnings():
         # torch marks TorchScript deprecated in favour of torch.compile, whose compiling
