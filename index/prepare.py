@@ -24,8 +24,6 @@ from .embed import Embedder, EmbeddingCache
 from .notes import Note, parse_note
 from .store import IndexSettings
 
-BATCH = 32  # texts per embedding call: questions get the model between batches
-
 
 @dataclass
 class PreparedNote:
@@ -57,6 +55,10 @@ class _Recorder:
 
     def embed_query(self, text: str) -> np.ndarray:  # pragma: no cover - never asked
         return self._embedder.embed_query(text)
+
+    def token_counts(self, texts: list[str]) -> list[int]:  # the cache orders its calls by them
+        counts = getattr(self._embedder, "token_counts", None)
+        return counts(texts) if counts else [len(t) for t in texts]
 
 
 class _Given:

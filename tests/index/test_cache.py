@@ -86,3 +86,23 @@ def test_a_text_embedded_twice_in_one_build_is_embedded_once(tmp_path, fake_embe
     assert np.allclose(first[1], again[0]) and fake_embedder.calls == 3 and len(cache) == 3
     cache.save()
     assert len(EmbeddingCache(tmp_path / "cache", fake_embedder.model_id, fake_embedder.dim)) == 3
+
+
+def test_texts_go_to_the_embedder_in_calls_of_like_length(tmp_path, fake_embedder, monkeypatch):
+    """A batch is padded to its longest text: the cache orders its calls by the model's tokens."""
+    monkeypatch.setattr("index.cache.BATCH", 4)
+    sizes = {f"t{i}": n for i, n in enumerate([9, 1, 7, 3, 8, 2, 6, 4, 5, 1])}
+    calls: list[list[int]] = []
+    embed = fake_embedder.embed_passages
+    monkeypatch.setattr(
+        fake_embedder,
+        "embed_passages",
+        lambda texts: calls.append([sizes[t] for t in texts]) or embed(texts),
+    )
+    # token counts the model reports, unlike the texts' lengths in characters
+    monkeypatch.setattr(fake_embedder, "token_counts", lambda ts: [sizes[t] for t in ts], False)
+    cache = EmbeddingCache(tmp_path, fake_embedder.model_id, fake_embedder.dim)
+    texts = list(sizes)
+    got = cache.embed(texts, fake_embedder)
+    assert calls == [[1, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    np.testing.assert_array_equal(got, embed(texts))  # every vector back at its own text
