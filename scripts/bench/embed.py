@@ -52,6 +52,10 @@ ENGINES = (
     "ort-int8",
     "avx2:old-torch-float32",
     "avx2:st-auto",
+    # The old port at the new path's batch size (index.embed.BATCH), not its own 32: how much
+    # of a ratio is the batch size and how much the engine.
+    "old-torch-bfloat16-b16",
+    "avx2:old-torch-float32-b16",
 )
 # "avx2:<engine>": the engine with torch's kernels and oneDNN held to AVX2 (no AVX-512, no
 # bf16), a stand-in for an AVX2-only CPU on this one. The format is still chosen by timing.
@@ -128,8 +132,10 @@ def make_engine(name: str) -> tuple[Callable, Callable, str]:
         torch_e5 = _old_torch_e5()
         if torch_e5 is None:
             raise RuntimeError(f"git cannot show {OLD_COMMIT}:index/e5_torch.py")
-        m = torch_e5(name.removeprefix("old-torch-"))
+        fmt, _, batch = name.removeprefix("old-torch-").partition("-b")
+        m = torch_e5(fmt, batch_size=int(batch or 32))
         return m.embed_passages, m.embed_query, str(m.dtype).removeprefix("torch.")
+    from index import forward
     from index.embed import E5_MODEL_ID, SentenceTransformerEmbedder, e5_folder
 
     fmt = {"st-bfloat16": "bfloat16", "st-auto": "auto"}.get(name, "float32")
@@ -152,11 +158,14 @@ def make_engine(name: str) -> tuple[Callable, Callable, str]:
 
             return run
 
-        return autocast(e.embed_passages), autocast(e.embed_query), "bf16 linears, autocast"
+        e._run = autocast(forward.eager(e._m))  # the trace ran the float32 weights
+        return e.embed_passages, e.embed_query, "bf16 linears, autocast"
     elif name == "st-int8":
         import torch
 
         e._m = torch.ao.quantization.quantize_dynamic(e._m, {torch.nn.Linear}, dtype=torch.qint8)
+    if name in ("st-all-bf16", "st-int8"):  # the path chosen at start-up ran the weights before
+        e._run = forward.fastest(e._m)
     return (
         e.embed_passages,
         e.embed_query,
@@ -241,6 +250,14 @@ def embed_section(
     old, new = rows.get("avx2:old-torch-float32", {}), rows.get("avx2:st-auto", {})
     if "best" in old and "best" in new:
         out["ratio_to_old_avx2"] = new["best"] / old["best"]
+    same = "old-torch-bfloat16-b16" if native_bf16() else "old-torch-float32-b16"
+    for key, old_name, new_name in (
+        ("ratio_same_batch", same, "st-bfloat16" if native_bf16() else "st-float32"),
+        ("ratio_same_batch_avx2", "avx2:old-torch-float32-b16", "avx2:st-auto"),
+    ):
+        old, new = rows.get(old_name, {}), rows.get(new_name, {})
+        if "best" in old and "best" in new:
+            out[key] = new["best"] / old["best"]
     return out
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.forward import hidden_states
+
 from .common import WORK
 
 
@@ -35,20 +37,12 @@ def _export(folder: Path, out: Path) -> Path:
 
     net = AutoModel.from_pretrained(str(folder), dtype=torch.float32).eval()
 
-    class Hidden(torch.nn.Module):  # positional inputs, one output: what the exporter wants
-        def __init__(self, net):
-            super().__init__()
-            self.net = net
-
-        def forward(self, input_ids, attention_mask):
-            return self.net(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
     ids = torch.ones(2, 16, dtype=torch.long)
     axes = {"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"}}
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".part")
     torch.onnx.export(
-        Hidden(net),
+        hidden_states(net),
         (ids, torch.ones_like(ids)),
         str(tmp),
         input_names=["input_ids", "attention_mask"],

@@ -63,6 +63,13 @@ def markdown(e: dict, m: dict) -> list[str]:
             f"TorchE5 in float32 {ok(avx2, 1.0)} (target ≥ 1.0, goal 1.5).",
             "",
         ]
+    if same := e.get("ratio_same_batch"):
+        avx2 = e.get("ratio_same_batch_avx2")
+        out += [
+            "Against the old TorchE5 at the new path's batch size (`-b16` rows) instead of its own "
+            f"32: {same:.2f}×" + (f", held to AVX2 {avx2:.2f}×." if avx2 else "."),
+            "",
+        ]
     if rows := e.get("query_under_load"):
         out += [
             "A question's embedding with the default engine (format as picked at start-up), "

@@ -101,30 +101,28 @@ def test_one_text_runs_on_the_measured_threads_and_the_count_is_restored(minilm,
 
     assert minilm._one in (1, minilm._cores) and minilm._cores == precision.use_allowed_cores()
     seen = []
-    one, forward = minilm._one_text, minilm._m.forward
+    run = minilm._run
     monkeypatch.setattr(
-        minilm, "_one_text", lambda t: seen.append(("one", torch.get_num_threads())) or one(t)
-    )
-    monkeypatch.setattr(
-        minilm._m,
-        "forward",
-        lambda *a, **kw: seen.append(("batch", torch.get_num_threads())) or forward(*a, **kw),
+        minilm, "_run", lambda t: seen.append((len(t), torch.get_num_threads())) or run(t)
     )
     monkeypatch.setattr(minilm, "_one", 1)
     minilm.embed_passages(["one text"])
     minilm.embed_passages(["two", "texts"])
-    assert seen == [("one", 1), ("batch", minilm._cores)]
+    assert seen == [(1, 1), (2, minilm._cores)]
     assert torch.get_num_threads() == minilm._cores
 
 
-def test_one_text_on_its_own_path_equals_encode(minilm):
+def test_texts_alone_and_in_sorted_batches_equal_encode(minilm, monkeypatch):
     # The last is far over the model's 256-token limit: truncated alike on both paths.
     # A traced path in bfloat16 rounds in another order than encode(): the same to 1e-4.
     texts = ["什么是PGC？", "How long does Magic3D take to generate a 3D model?", "word " * 3000]
+    texts += [f"第{i}段：全角ＡＢＣ and emoji 🙂 " * (i % 7 + 1) for i in range(40)]
+    monkeypatch.setattr("index.embed.BATCH", 8)  # several batches, each padded to its longest
     alone = np.stack([minilm.embed_passages([t])[0] for t in texts])
-    each = [minilm._m.encode([t], prompt=minilm._p, normalize_embeddings=True)[0] for t in texts]
-    assert (alone * np.stack(each)).sum(1).min() >= 0.9999
-    assert np.allclose(np.linalg.norm(alone, axis=1), 1.0, atol=1e-5)
+    batched = minilm.embed_passages(texts)
+    want = minilm._m.encode(texts, prompt=minilm._p, normalize_embeddings=True)
+    assert (alone * want).sum(1).min() >= 0.9999 and (batched * want).sum(1).min() >= 0.9999
+    assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
 
 
 def test_thread_probe_keeps_the_count_that_ran_faster(monkeypatch):

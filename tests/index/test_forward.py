@@ -1,11 +1,11 @@
-"""One text through the model: the traced path gives the eager vectors, kept only if faster."""
+"""Texts through the model: the traced path gives the eager vectors, kept only if faster."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from index import one_text, precision
+from index import forward, precision
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +24,22 @@ TEXTS = [
 ]
 
 
-def test_traced_gives_the_eager_vectors_at_every_length(model):
-    eager, traced = one_text.eager(model), one_text.traced(model)
+def test_traced_gives_the_eager_vectors_at_every_length_alone_and_padded(model):
+    eager, traced = forward.eager(model), forward.traced(model)
     for text in TEXTS:
-        a, b = eager(text), traced(text)
-        assert a.dtype == b.dtype == np.float32 and a.shape == b.shape
-        assert float(a @ b) >= one_text.SAME, text[:20]
+        a, b = eager([text]), traced([text])
+        assert a.dtype == b.dtype == np.float32 and a.shape == b.shape == (1, 384)
+        assert float(a[0] @ b[0]) >= forward.SAME, text[:20]
         assert abs(float(np.linalg.norm(b)) - 1.0) < 1e-5
     want = model.encode(TEXTS, normalize_embeddings=True)
-    assert (np.stack([traced(t) for t in TEXTS]) * want).sum(1).min() >= one_text.SAME
+    # in one batch every text but the longest is padded: the mask must be in the trace
+    for got in (
+        np.concatenate([traced([t]) for t in TEXTS]),
+        traced(TEXTS),
+        traced(TEXTS[::-1])[::-1],
+    ):
+        assert (got * want).sum(1).min() >= forward.SAME
+    assert traced(TEXTS[:2]).shape == (2, 384)  # another batch size than the trace's
 
 
 def _clocked(monkeypatch, model, costs: dict):
@@ -44,41 +51,41 @@ def _clocked(monkeypatch, model, costs: dict):
         return now[0]
 
     def tagged(name, run):
-        return lambda text: running.__setitem__(0, name) or run(text)
+        return lambda texts: running.__setitem__(0, name) or run(texts)
 
-    eager, traced = one_text.eager(model), one_text.traced(model)
-    monkeypatch.setattr(one_text, "eager", lambda m: tagged("eager", eager))
-    monkeypatch.setattr(one_text, "traced", lambda m: tagged("traced", traced))
+    eager, traced = forward.eager(model), forward.traced(model)
+    monkeypatch.setattr(forward, "eager", lambda m: tagged("eager", eager))
+    monkeypatch.setattr(forward, "traced", lambda m: tagged("traced", traced))
     monkeypatch.setattr(precision.time, "perf_counter", perf_counter)
     return running
 
 
 def test_the_faster_path_on_the_clock_is_kept(monkeypatch, model):
     running = _clocked(monkeypatch, model, {"eager": 1.0, "traced": 5.0})
-    one_text.fastest(model)("x")
+    forward.fastest(model)(["x"])
     assert running == ["eager"]
     running = _clocked(monkeypatch, model, {"eager": 5.0, "traced": 1.0})
-    one_text.fastest(model)("x")
+    forward.fastest(model)(["x"])
     assert running == ["traced"]
 
 
 def test_a_trace_that_fails_or_differs_leaves_the_eager_path(monkeypatch, model, caplog):
-    caplog.set_level("INFO", logger="index.one_text")
-    want = one_text.eager(model)("什么是PGC？")
+    caplog.set_level("INFO", logger="index.forward")
+    want = forward.eager(model)(["什么是PGC？"])
 
     def fails(m):
         raise RuntimeError("cannot trace this\nsecond line")
 
-    monkeypatch.setattr(one_text, "traced", fails)
-    run = one_text.fastest(model)
-    assert np.array_equal(run("什么是PGC？"), want)
+    monkeypatch.setattr(forward, "traced", fails)
+    run = forward.fastest(model)
+    assert np.array_equal(run(["什么是PGC？"]), want)
     assert "the trace failed (cannot trace this)" in caplog.text
-    eager = one_text.eager(model)
-    monkeypatch.setattr(one_text, "traced", lambda m: lambda t: -eager(t))  # other vectors
-    run = one_text.fastest(model)
-    assert np.array_equal(run("什么是PGC？"), want) and "gives other vectors" in caplog.text
+    eager = forward.eager(model)
+    monkeypatch.setattr(forward, "traced", lambda m: lambda t: -eager(t))  # other vectors
+    run = forward.fastest(model)
+    assert np.array_equal(run(["什么是PGC？"]), want) and "gives other vectors" in caplog.text
 
 
 def test_a_model_without_a_transformers_network_runs_eagerly(monkeypatch):
-    monkeypatch.setattr(one_text, "traced", lambda m: pytest.fail("traced a non-transformer"))
-    assert one_text.fastest([object()]).__qualname__.startswith("eager")
+    monkeypatch.setattr(forward, "traced", lambda m: pytest.fail("traced a non-transformer"))
+    assert forward.fastest([object()]).__qualname__.startswith("eager")
