@@ -135,18 +135,16 @@ def make_engine(name: str) -> tuple[Callable, Callable, str]:
         fmt, _, batch = name.removeprefix("old-torch-").partition("-b")
         m = torch_e5(fmt, batch_size=int(batch or 32))
         return m.embed_passages, m.embed_query, str(m.dtype).removeprefix("torch.")
+    import torch
+
     from index import forward
     from index.embed import E5_MODEL_ID, SentenceTransformerEmbedder, e5_folder
 
     fmt = {"st-bfloat16": "bfloat16", "st-auto": "auto"}.get(name, "float32")
     e = SentenceTransformerEmbedder(str(e5_folder()), E5_MODEL_ID, fmt, "float16")
     if name == "st-all-bf16":
-        import torch
-
         e._m.to(torch.bfloat16)
     elif name == "st-autocast":
-        import torch
-
         for mod in e._m.modules():
             if isinstance(mod, torch.nn.Linear):
                 mod.to(torch.bfloat16)
@@ -161,8 +159,6 @@ def make_engine(name: str) -> tuple[Callable, Callable, str]:
         e._run = autocast(forward.eager(e._m))  # the trace ran the float32 weights
         return e.embed_passages, e.embed_query, "bf16 linears, autocast"
     elif name == "st-int8":
-        import torch
-
         e._m = torch.ao.quantization.quantize_dynamic(e._m, {torch.nn.Linear}, dtype=torch.qint8)
     if name in ("st-all-bf16", "st-int8"):  # the path chosen at start-up ran the weights before
         e._run = forward.fastest(e._m)
