@@ -94,14 +94,12 @@ class EmbeddingCache:
                 out[i] = self._vecs[self._index[k]]
             else:
                 pending.setdefault(k, []).append(i)
-        todo = list(pending)
         # Calls of texts of like length: a batch is padded to its longest text. The
         # embedder sorts within a call; sorted across calls too, the chunks and sentences
         # of CMRC notes embed ~10 % faster here (docs/embedding.md, run 7).
-        sizes = getattr(embedder, "token_counts", None)
-        texts_todo = [texts[pending[k][0]] for k in todo]
-        lengths = sizes(texts_todo) if sizes else [len(t) for t in texts_todo]
-        todo = [todo[i] for i in np.argsort(lengths, kind="stable")]
+        sizes = getattr(embedder, "token_counts", lambda ts: [len(t) for t in ts])
+        size = dict(zip(pending, sizes([texts[at[0]] for at in pending.values()]), strict=True))
+        todo = sorted(pending, key=size.__getitem__)  # stable: ties keep the notes' order
         for b in range(0, len(todo), BATCH):
             batch = todo[b : b + BATCH]
             vecs = embedder.embed_passages([texts[pending[k][0]] for k in batch])
