@@ -16,12 +16,12 @@ import time
 import uuid
 from pathlib import Path
 
+from index.hans import language_of
 from index.scope import Scope, ScopeError
 
 from . import bubble, cards, turns
 from .answer import to_dict
 from .engine import Engine, QuestionError
-from .features import language_of
 from .gradio_env import gr
 from .scoping import scope_of
 

@@ -27,6 +27,7 @@ from index import (
 )
 from index.crosslingual import bridge
 from index.embed import Embedder
+from index.hans import language_of
 from index.recovery import open_index, sources_of
 from index.scope import Scope
 from index.search import Hit
@@ -34,7 +35,7 @@ from index.search import Hit
 from . import calibration
 from .answer import Answer, compose, lead_text, pick, verified_citations
 from .config import MAX_QUESTION_CHARS, Settings
-from .features import Analysis, analyse, language_of, question_row
+from .features import Analysis, analyse, question_row
 from .smalltalk import REPLIES, has_content, refers_back, small_talk
 
 log = logging.getLogger(__name__)

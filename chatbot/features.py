@@ -19,12 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.chunking import split_sentences
+from index.hans import language_of
 from index.lexical import tokenize
 from index.search import Hit, Searcher
 from index.sections import PATH_SEP
 
 from .answer_type import asked_type, offers
-from .overlap import coverage, grams, language_of, local_coverage, longest_run, rare_terms
+from .overlap import coverage, grams, local_coverage, longest_run, rare_terms
 
 SENTENCE_POOL = 4  # passages whose sentences compete for the answer
 SHORT_SENTENCE = 12  # shorter ones are headings or lead-ins ("两个阶段："), rarely answers

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from index.hans import language_of, simplified  # noqa: F401 - language_of: re-exported
+from index.hans import simplified
 
 
 def coverage(terms: list[str], text: str, idf: dict[str, float]) -> float:

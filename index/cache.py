@@ -97,7 +97,7 @@ class EmbeddingCache:
         # Calls of texts of like length: a batch is padded to its longest text. The
         # embedder sorts within a call; sorted across calls too, the chunks and sentences
         # of CMRC notes embed ~10 % faster here (docs/embedding.md, run 7).
-        sizes = getattr(embedder, "token_counts", lambda ts: [len(t) for t in ts])
+        sizes = getattr(embedder, "token_counts", None) or (lambda ts: [len(t) for t in ts])
         size = dict(zip(pending, sizes([texts[at[0]] for at in pending.values()]), strict=True))
         todo = sorted(pending, key=size.__getitem__)  # stable: ties keep the notes' order
         for b in range(0, len(todo), BATCH):

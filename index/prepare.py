@@ -45,6 +45,7 @@ class _Recorder:
         self.model_id, self.dim = embedder.model_id, embedder.dim
         self._embedder, self._progress = embedder, progress
         self.vectors: dict[str, np.ndarray] = {}
+        self.token_counts = getattr(embedder, "token_counts", None)  # the cache orders calls by it
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         vecs = self._embedder.embed_passages(texts)
@@ -55,10 +56,6 @@ class _Recorder:
 
     def embed_query(self, text: str) -> np.ndarray:  # pragma: no cover - never asked
         return self._embedder.embed_query(text)
-
-    def token_counts(self, texts: list[str]) -> list[int]:  # the cache orders its calls by them
-        counts = getattr(self._embedder, "token_counts", None)
-        return counts(texts) if counts else [len(t) for t in texts]
 
 
 class _Given:

@@ -45,7 +45,8 @@ def save_records(records: list[dict], path: Path) -> None:
 
 
 def load_records(path: Path) -> list[dict] | None:
-    from chatbot.features import SENTENCE_FEATURES, Analysis, language_of
+    from chatbot.features import SENTENCE_FEATURES, Analysis
+    from index.hans import language_of
 
     if not path.exists():
         return None
