@@ -178,3 +178,17 @@ def test_a_run_of_some_sections_keeps_the_others_last_figures(tmp_path):
     assert now["section_started"] == {"cmrc": "then"}
     assert now["model_load_s"] == 2.0
     assert _keep_earlier({"embed": {}}, tmp_path / "missing.json", {"embed"}) == {"embed": {}}
+
+
+def test_the_ceiling_counts_each_layers_work_and_times_real_products():
+    from scripts.bench import roofline
+
+    linear, attention = roofline.flops([100, 200])
+    per_token = 12 * (4 * 384 * 384 + 2 * 384 * 1536)  # 21.2 M weights a token
+    assert linear == 2 * per_token * 300
+    assert attention == 12 * 4 * 384 * (100**2 + 200**2)
+    assert roofline.flops([200])[1] == 4 * roofline.flops([100])[1]  # quadratic in length
+
+    import torch
+
+    assert roofline.gemm_rate(torch.float32, rounds=1, calls=1) > 0
