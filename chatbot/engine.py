@@ -35,7 +35,7 @@ from index.search import Hit
 from . import calibration
 from .answer import Answer, compose, lead_text, pick, verified_citations
 from .config import MAX_QUESTION_CHARS, Settings
-from .features import Analysis, analyse, question_row
+from .features import MAX_POOL, Analysis, analyse, question_row
 from .smalltalk import REPLIES, has_content, refers_back, small_talk
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ class Engine:
         # English words in the notes' Chinese, for BM25 and the overlap features; the
         # question's vector stays its own (index.crosslingual).
         query = bridge(query, searcher.lexical)
-        hits = searcher.search(query, k=max(k, 5), query_vector=qv)
+        hits = searcher.search(query, k=max(k, MAX_POOL), query_vector=qv)
         cross = bool(hits) and language_of(hits[0].chunk.text) != language_of(question)
         return hits, analyse(searcher, question, query, qv, hits, cross)
 

@@ -27,7 +27,12 @@ from index.sections import PATH_SEP
 from .answer_type import asked_type, offers
 from .overlap import coverage, grams, local_coverage, longest_run, rare_terms
 
-SENTENCE_POOL = 4  # passages whose sentences compete for the answer
+# The passages whose sentences compete for the answer: the first SENTENCE_POOL, and more, up to
+# MAX_POOL, while fewer than POOL_SENTENCES sentences compete. Notes of short paragraphs (SQuAD's:
+# two sentences a passage) get as many candidates as notes of long ones (docs/results.md).
+SENTENCE_POOL = 4
+POOL_SENTENCES = 12
+MAX_POOL = 5  # the engine searches at least this many passages
 SHORT_SENTENCE = 12  # shorter ones are headings or lead-ins ("两个阶段："), rarely answers
 
 SENTENCE_FEATURES = (
@@ -99,7 +104,9 @@ def candidates(hits: list[Hit], notes: dict[str, str]) -> list[Candidate]:
     """
     out = []
     seen = set()
-    for h in hits[:SENTENCE_POOL]:
+    for i, h in enumerate(hits[:MAX_POOL]):
+        if i >= SENTENCE_POOL and len(out) >= POOL_SENTENCES:
+            break
         c = h.chunk
         heading = c.section.split(PATH_SEP)[-1]
         text = notes.get(c.note, "")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -290,7 +291,7 @@ def main() -> int:
     out.write_text(json.dumps(cal, ensure_ascii=False, indent=1) + "\n", "utf-8")
     print(report(records, cal))
     highs = ", ".join(f"{k} {v:.3f}" for k, v in cal["high"].items())
-    print(f"high ≥ {highs}; none < {cal['floor']:.3f} → {out}")
+    print(f"high ≥ {highs}; none < {cal['floor']:.3f} → {os.path.relpath(out, ROOT)}")
     return 0
 
 

@@ -213,3 +213,34 @@ def test_no_junk_input_gets_high(real_engine, text):
     assert a.confidence != "high", [c.quote for c in a.citations]
     if a.kind == "greeting":
         assert not a.citations
+
+
+def _passages(sentences_each: int, n: int) -> tuple[list[Hit], dict[str, str]]:
+    """`n` passages of one note, one after another, each of `sentences_each` sentences."""
+    parts = [
+        "".join(f"第{p}段第{s}句说的是另一件事。" for s in range(sentences_each)) for p in range(n)
+    ]
+    note, hits, at = "", [], 0
+    for rank, text in enumerate(parts, 1):
+        chunk = Chunk("n.md", "T", "", at, at + len(text), 1, text)
+        hits.append(Hit(chunk, rank - 1, rank, 1.0 / rank, 0.0, 0.5))
+        note, at = note + text, at + len(text)
+    return hits, {"n.md": note}
+
+
+@pytest.mark.parametrize(
+    ("sentences_each", "passages_used"),
+    [(6, 4), (3, 4), (2, 5), (1, 5)],  # short paragraphs: more passages, up to MAX_POOL
+)
+def test_short_passages_bring_more_of_them_into_the_sentence_pool(sentences_each, passages_used):
+    from chatbot.features import MAX_POOL, POOL_SENTENCES, SENTENCE_POOL, candidates
+
+    hits, notes = _passages(sentences_each, 8)
+    cands = candidates(hits, notes)
+    assert {c.hit.rank for c in cands} == set(range(1, passages_used + 1))
+    assert SENTENCE_POOL <= passages_used <= MAX_POOL
+    assert len(cands) == sentences_each * passages_used
+    if passages_used > SENTENCE_POOL:
+        assert sentences_each * SENTENCE_POOL < POOL_SENTENCES
+    for c in cands:  # every candidate is the note's own text
+        assert notes["n.md"][c.start : c.end] == c.text
