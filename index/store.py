@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import dense
 from .atomic import clean_temp
-from .cache import EmbeddingCache, text_key
+from .cache import EmbeddingCache, model_key, text_key
 from .chunking import Chunk, chunk_note, embed_texts
 from .embed import Embedder
 from .errors import (  # noqa: F401 - re-exported
@@ -220,7 +220,7 @@ def _build(
     # From here on the new index is live: what fails is a warning, not an error.
     report.warnings.extend(commit_generation(folder, blobs, manifest))
     try:
-        cache.save(keep={text_key(t) for t in texts + quotables})
+        cache.save(keep={model_key(t) for t in texts + quotables})
     except OSError as exc:
         report.warnings.append(
             f"{exc.filename or cache.path}: could not prune the embedding cache ({exc.strerror})"

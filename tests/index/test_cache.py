@@ -106,3 +106,17 @@ def test_texts_go_to_the_embedder_in_calls_of_like_length(tmp_path, fake_embedde
     got = cache.embed(texts, fake_embedder)
     assert calls == [[1, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
     np.testing.assert_array_equal(got, embed(texts))  # every vector back at its own text
+
+
+def test_a_traditional_text_and_its_simplified_form_share_one_vector(tmp_path, fake_embedder):
+    from index.cache import model_key, text_key
+
+    cache = EmbeddingCache(tmp_path, fake_embedder.model_id, fake_embedder.dim)
+    a = cache.embed(["為什麼"], fake_embedder)
+    b = cache.embed(["为什么"], fake_embedder)
+    assert fake_embedder.calls == 1  # the model reads both as 为什么
+    np.testing.assert_array_equal(a, b)
+    # Simplified and English texts keep the keys they had, so older caches still serve them.
+    for text in ("为什么", "Why?", "PGC是什么"):
+        assert model_key(text) == text_key(text)
+    assert model_key("為什麼") != text_key("為什麼")

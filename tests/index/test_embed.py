@@ -146,3 +146,22 @@ def test_thread_probe_keeps_the_count_that_ran_faster(monkeypatch):
     monkeypatch.setattr(precision.time, "perf_counter", clock_for(lambda n: 5.0 if n > 1 else 1.0))
     assert precision.threads_for_one(run, 2) == 1
     assert precision.threads_for_one(run, 1) == 1
+
+
+def test_chinese_is_read_as_simplified_and_other_text_as_it_is(minilm, tmp_path):
+    """A Traditional note's passages and questions get the vectors of their Simplified form."""
+    hant, hans = "為什麼數字人平臺需要語音合成？", "为什么数字人平台需要语音合成？"
+    np.testing.assert_array_equal(minilm.embed_query(hant), minilm.embed_query(hans))
+    np.testing.assert_array_equal(
+        minilm.embed_passages([hant, "Digital humans."]),
+        minilm.embed_passages([hans, "Digital humans."]),
+    )
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "zh.md").write_text(f"# 數字人\n\n{hant}\n", "utf-8")
+    settings = IndexSettings(minilm.model_id, minilm.dim)
+    build_index([notes], tmp_path / "ix", minilm, settings)
+    loaded = load_index(tmp_path / "ix", settings)
+    assert hant in loaded.notes[str(notes / "zh.md")]  # the note keeps its own characters
+    hit = Searcher(loaded, minilm).search(hans, k=1)[0]
+    assert hant in hit.chunk.text
