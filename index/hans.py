@@ -4,7 +4,8 @@ jieba's dictionary, our stopwords and the question-type cues (chatbot's
 answer_type, extent, smalltalk) are Simplified; "為什麼", "哪裡", "謝謝"
 must meet them as "为什么", "哪里", "谢谢", and a Traditional note is split
 into words as well as a Simplified one. OpenCC's conversion tables do the
-mapping (pure Python, phrase aware, ~0.7 M characters/s). Only tokens,
+mapping (pure Python, phrase aware, ~0.7 M characters/s); full-width letters
+and digits are read as ASCII on the way. Only tokens,
 cues and the embedding model (`model_text`) see the converted text: quotes and
 offsets keep the note's own characters.
 """
@@ -34,16 +35,24 @@ def _converter():
     return OpenCC("t2s")
 
 
+# Full-width letters and digits ("ＡＩＧＣ", "２０２３年", typed by Chinese input methods) as
+# ASCII, so they meet the same words typed half-width. One character for one: lengths keep.
+_WIDE = {
+    c: c - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)
+}
+
+
 @lru_cache(maxsize=16384)
 def simplified(text: str) -> str:
-    """`text` in Simplified characters; text without Chinese is returned as is.
+    """`text` in Simplified characters, full-width letters and digits as ASCII; text
+    without either is returned as is.
 
-    >>> simplified("為什麼它在哪裡？"), simplified("Why?")
-    ('为什么它在哪里？', 'Why?')
+    >>> simplified("為什麼它在哪裡？"), simplified("Why?"), simplified("ＡＩＧＣ於２０２３年")
+    ('为什么它在哪里？', 'Why?', 'AIGC于2023年')
     """
     if not any(ord(ch) >= _CJK_START for ch in text):
         return text
-    return _converter().convert(text)
+    return _converter().convert(text.translate(_WIDE))
 
 
 def model_text(text: str) -> str:

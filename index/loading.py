@@ -24,7 +24,8 @@ from .generations import CURRENT, MANIFEST, current_generation, has_index, open_
 from .notes import NoteError, parse_note
 
 # 4: sentences under their heading; 5: each note's tags; 6: "U.S." ends no sentence;
-# 7: Traditional text split into words as Simplified; 8: and embedded as Simplified
+# 7: Traditional text split into words as Simplified; 8: and embedded as Simplified, and
+# full-width letters and digits read as ASCII
 FORMAT_VERSION = 8
 FILES = {"chunks.json", "dense.faiss", "sentences.npz"}
 

@@ -139,3 +139,22 @@ def test_a_prepared_note_is_not_embedded_again_by_the_build(notes_dir, tmp_path,
     calls = fake_embedder.calls
     rep = _build(notes_dir, ix, fake_embedder)
     assert rep.embedded == 0 and fake_embedder.calls == calls
+
+
+def test_full_width_letters_and_digits_meet_the_words_typed_half_width(tmp_path, fake_embedder):
+    """Chinese input methods type "ＭｕｓｉｃＬＭ" and "２０２３": the words are read as ASCII."""
+    from index.lexical import tokenize
+
+    assert tokenize("ＭｕｓｉｃＬＭ于２０２３年发布") == tokenize("MusicLM于2023年发布")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    wide = "谷歌的ＭｕｓｉｃＬＭ于２０２３年１月发布，可以根据文字生成音乐。"
+    (notes / "music.md").write_text(f"# 音乐\n\n{wide}\n", "utf-8")
+    (notes / "other.md").write_text(
+        "# 视频\n\n剪映App的视频生成系统可以把文字变成视频，也可以自动配乐。\n", "utf-8"
+    )
+    _build(notes, tmp_path / "ix", fake_embedder)
+    loaded = load_index(tmp_path / "ix")
+    hit = Searcher(loaded, fake_embedder).search("MusicLM是什么时候发布的？", k=2)[0]
+    assert hit.chunk.note.endswith("music.md") and hit.lexical > 0
+    assert wide in loaded.notes[hit.chunk.note]  # the note keeps its own characters
