@@ -5,9 +5,9 @@ answer_type, extent, smalltalk) are Simplified; "為什麼", "哪裡", "謝謝"
 must meet them as "为什么", "哪里", "谢谢", and a Traditional note is split
 into words as well as a Simplified one. OpenCC's conversion tables do the
 mapping (pure Python, phrase aware, ~0.7 M characters/s); full-width letters
-and digits are read as ASCII on the way. Only tokens,
-cues and the embedding model (`model_text`) see the converted text: quotes and
-offsets keep the note's own characters.
+and digits are read as ASCII on the way. Only tokens, cues and the embedding
+model (`model_text`) see the converted text: quotes and offsets keep the
+note's own characters.
 """
 
 from __future__ import annotations
