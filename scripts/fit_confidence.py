@@ -67,7 +67,8 @@ def _collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, 
     hits, a = engine.analyse(question)
     notes = engine.searcher.loaded.notes  # analyse() has opened it
     labels = np.array([right(widen(c, notes, question)) for c in a.cands], bool)
-    return a.rows, labels, {"analysis": replace(a, cands=[])}
+    texts = [c.hit.chunk.in_context(c.text) for c in a.cands]  # as the model reads them
+    return a.rows, labels, {"analysis": replace(a, cands=[]), "texts": texts}
 
 
 def collect(model: str) -> list[dict]:

@@ -41,6 +41,8 @@ def save_records(records: list[dict], path: Path) -> None:
         ),
         scalars=np.array([[getattr(r["analysis"], k) for k in _SCALARS] for r in records], float),
         asked=np.array([r["analysis"].asked or "" for r in records]),
+        # each candidate as the model reads it (heading and sentence), for a reader model
+        texts=np.array([t for r in records for t in r.get("texts", [""] * len(r["rows"]))]),
     )
 
 
@@ -57,6 +59,7 @@ def load_records(path: Path) -> list[dict] | None:
     out, pos = [], 0
     for size, meta, sc, asked in zip(z["sizes"], z["meta"], z["scalars"], z["asked"], strict=True):
         rows, labels = z["rows"][pos : pos + size], z["labels"][pos : pos + size]
+        texts = z["texts"][pos : pos + size].tolist() if "texts" in z else []
         pos += size
         known, cross, n_terms, top_dense = sc.tolist()
         a = Analysis(
@@ -72,5 +75,5 @@ def load_records(path: Path) -> list[dict] | None:
         )
         m = json.loads(str(meta))
         m["fold"] = fold_of(m.get("group") or m["q"])  # older caches have no group: by question
-        out.append(m | {"rows": rows, "labels": labels, "analysis": a})
+        out.append(m | {"rows": rows, "labels": labels, "analysis": a, "texts": texts})
     return out
