@@ -31,6 +31,7 @@ from index.hans import language_of
 from index.recovery import open_index, sources_of
 from index.scope import Scope
 from index.search import Hit
+from index.synonyms import expand
 
 from . import calibration
 from .answer import Answer, compose, lead_text, pick, verified_citations
@@ -205,7 +206,8 @@ class Engine:
         # English words in the notes' Chinese, for BM25 and the overlap features; the
         # question's vector stays its own (index.crosslingual).
         query = bridge(query, searcher.lexical)
-        hits = searcher.search(query, k=max(k, MAX_POOL), query_vector=qv)
+        # and, for BM25 alone, the notes' synonyms of Chinese words they lack (index.synonyms)
+        hits = searcher.search(expand(query, searcher.lexical), k=max(k, MAX_POOL), query_vector=qv)
         cross = bool(hits) and language_of(hits[0].chunk.text) != language_of(question)
         return hits, analyse(searcher, question, query, qv, hits, cross)
 

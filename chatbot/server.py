@@ -93,6 +93,9 @@ def _fail(message: str) -> int:
 def _warm_up(engine: Engine) -> None:
     try:
         engine.ask("What is this note about?")
+        from index.synonyms import groups
+
+        groups()  # the thesaurus a Chinese question reads (0.2 s once)
     except Exception:  # only a warm-up: a real question will report the problem
         log.debug("warm-up question failed", exc_info=True)
 
