@@ -72,6 +72,18 @@ def glossary() -> dict[str, str]:
         return _glossary()
 
 
+def _forms(key: str) -> list[str]:
+    """`key` and its dictionary forms by lemminflect's tables ("companies" → "company",
+    "begun" → "begin"; of a pair, its last word's: "digital humans" → "digital human")."""
+    try:
+        from lemminflect import getAllLemmas
+    except ImportError:  # without it, the words as they are
+        return [key]
+    head, _, last = key.rpartition(" ")
+    lemmas = [x for found in getAllLemmas(last).values() for x in found]
+    return list(dict.fromkeys([key, *(f"{head} {x}".strip() for x in lemmas)]))
+
+
 def chinese_terms(
     question: str, vocabulary: Container[str], read: dict[str, list[str]] | None = None
 ) -> list[str]:
@@ -85,14 +97,17 @@ def chinese_terms(
     """
     if language_of(question) == "zh":
         return []
-    words = [w for w in _WORD.findall(question.lower()) if w not in _STOP]
+    words = []
+    for w in _WORD.findall(question.lower()):
+        words += [w, *w.split("-")] if "-" in w else [w]  # "film-tech": also "film", "tech"
+    words = [w for w in words if w and w not in _STOP]
     keys = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
     gloss = glossary()
     out: list[str] = []
     for key in keys:
-        found = set(gloss.get(key, "").split())
-        if key.endswith("s"):  # "platforms", "risks"
-            found |= set(gloss.get(key[:-1], "").split())
+        found: set[str] = set()
+        for form in _forms(key):
+            found |= set(gloss.get(form, "").split())
         out += sorted(w for w in found if w in vocabulary)
     if read:
         out += by_pinyin(question, read)

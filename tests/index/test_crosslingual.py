@@ -23,6 +23,14 @@ def test_plurals_and_word_pairs_are_looked_up():
     assert "版权" in chinese_terms("What copyright risks are there?", {"风险", "版权"})
 
 
+def test_inflected_and_hyphenated_words_are_looked_up_by_their_dictionary_forms():
+    # "companies" → company → 公司 (not by stripping an "s"); "begun" → begin → 开始
+    vocab = {"公司", "开始", "影片"}
+    found = chinese_terms("What have many film-tech companies begun to offer?", vocab)
+    assert {"公司", "开始", "影片"} <= set(found)  # "film-tech": "film" as a word of its own
+    assert "公司" not in chinese_terms("What have many film-tech companies begun?", {"开始"})
+
+
 def test_chinese_questions_and_english_notes_are_left_alone():
     zh_notes = _lexical("百度推出的数字人平台名为曦灵。", "腾讯推出了写稿机器人。")
     en_notes = _lexical("Baidu launched a digital human platform.", "The rocket reached orbit.")
