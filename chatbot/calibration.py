@@ -1,10 +1,12 @@
 """The fitted models behind the quote and its confidence, one JSON file per embedding model.
 
-Two logistic regressions, fitted by scripts/fit_confidence.py with
+Logistic regressions and a tree model, fitted by scripts/fit_confidence.py with
 scikit-learn on the shared question sets (train/validation split by article):
 
 - the *ranker* scores every candidate sentence (chatbot.features
-  SENTENCE_FEATURES); the best one is quoted first;
+  SENTENCE_FEATURES); its scores are what the judges read;
+- the *picker* (chatbot.trees, boosted trees over the same features) chooses
+  the sentence quoted first (the ranker does when there is none);
 - the *judges*, one per question language (Chinese and English quotes go
   wrong in different ways: one set of weights for both lost half the
   coverage at the same precision), turn the chosen sentence's
@@ -25,12 +27,13 @@ import json
 import logging
 import re
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .features import QUESTION_FEATURES, SENTENCE_FEATURES
+from .trees import Trees
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,12 @@ class Calibration:
     high: dict[str, float] = field(default_factory=dict)
     floor: float = 0.0  # below it the notes are silent: "none"
     fitted_on: str = ""  # what the script fitted on, for the record
+    # Trees that choose the quote (chatbot.trees); without them the ranker chooses.
+    picker: Trees | None = None
+
+    def choose(self, rows: np.ndarray) -> np.ndarray:
+        """Each candidate's score for being quoted: the picker's log-odds, or the ranker's."""
+        return self.picker.score(rows) if self.picker else self.ranker.score(rows)
 
     def probability(self, row: np.ndarray, language: str) -> float:
         """How likely the quote with QUESTION_FEATURES `row` answers; 0 without a judge."""
@@ -89,9 +98,6 @@ class Calibration:
         if probability >= self.high.get(pair, 1.01):
             return "high"
         return "low" if probability >= self.floor else "none"
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
 
 
 def pair(question_language: str, cross: bool) -> str:
@@ -143,6 +149,7 @@ def load(model_id: str) -> Calibration:
                 high={str(k): float(v) for k, v in d["high"].items()},
                 floor=float(d["floor"]),
                 fitted_on=str(d.get("fitted_on", "")),
+                picker=Trees.from_json(d["picker"], SENTENCE_FEATURES) if "picker" in d else None,
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning(

@@ -217,13 +217,14 @@ class Engine:
         cal = calibration.load(searcher.embedder.model_id)
         confidence, probability, cites = "none", 0.0, []
         if analysis.cands:
-            scores = cal.ranker.score(analysis.rows)
-            best = int(np.argmax(scores))
+            scores = cal.ranker.score(analysis.rows)  # what the judge reads
+            choice = cal.choose(analysis.rows)  # what is quoted
+            best = int(np.argmax(choice))
             row = question_row(analysis, scores, best)
             probability = cal.probability(row, lang)
             confidence = cal.label(probability, calibration.pair(lang, cross))
             if confidence != "none":
-                picked = pick(analysis.cands, scores, searcher.loaded.notes, question)
+                picked = pick(analysis.cands, choice, searcher.loaded.notes, question)
                 cites = verified_citations(picked, searcher.loaded.notes)
             if not cites:
                 confidence = "none"

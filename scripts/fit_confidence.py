@@ -7,11 +7,14 @@ engine's own analysis (`Engine.analyse`), so the features are exactly those
 `ask` sees (cached in build/fit/records-*.npz; --recollect asks again).
 
 1. ranker: logistic regression on pairs of one question's sentences
-   (right − wrong), so it learns what makes one sentence the answer;
-2. judges, one per question language: logistic regression on the chosen
-   sentence's question features → the quote is right (off-notes,
-   adversarial and unanswerable questions are never right);
-3. thresholds from held-out predictions: 5 folds by article (by question for
+   (right − wrong), so it learns what makes one sentence the answer; its
+   scores are what the judges read (margins, spread);
+2. picker: gradient-boosted trees (scripts/fit_picker.py) on each sentence's
+   features relative to its question's others; the quoted sentence is theirs;
+3. judges, one per question language (scripts/fit_judge.py): logistic
+   regression on the picked sentence's question features → the quote is right
+   (off-notes, adversarial and unanswerable questions are never right);
+4. thresholds from held-out predictions: 5 folds by article (by question for
    the seed note, a hash of the name, so never by order); every question gets
    its probability from models fitted without its fold. Per language pair,
    `high` is the lowest probability at which the held-out answers at or above
@@ -44,6 +47,8 @@ WORK = ROOT / "build" / "fit"
 TARGET = 0.965
 OFF_RATE = 0.02  # off-notes questions that may reach "high"
 FLOOR_KEEP = 0.99  # right answers that must stay above "none" (below it: no quote at all)
+from fit_judge import fit_judge, judge_pool  # noqa: E402
+from fit_picker import fit_picker  # noqa: E402
 from fit_records import FOLDS, load_records, save_records  # noqa: E402
 from fit_report import report  # noqa: E402
 
@@ -158,65 +163,38 @@ def _fit_models(train: list[dict]) -> tuple[dict, dict]:
     X, y = _pairs([r for r in train if r["kind"] == "answerable"], sc)
     lr = LogisticRegression(C=1.0, max_iter=2000, fit_intercept=False).fit(X, y)
     ranker = _linear_json(sc, lr, SENTENCE_FEATURES, intercept=0.0)
-    _apply(train, ranker, None)
+    ranker["picker"] = fit_picker(train)
+    # The judges learn from picks made as they will be made on unseen articles: each
+    # training question's by a picker fitted without its fold (trees fit their own
+    # questions far better than new ones).
+    for k in sorted({r["fold"] for r in train}):
+        inner = {**ranker, "picker": fit_picker([r for r in train if r["fold"] != k])}
+        _apply([r for r in train if r["fold"] == k], inner, None)
     judges = {}
     for lang in sorted({r["analysis"].language for r in train}):
-        pool = _judge_pool(train, lang)
-        judges[lang] = _linear_json(*_fit_judge(pool), QUESTION_FEATURES)
+        pool = judge_pool(train, lang)
+        judges[lang] = _linear_json(*fit_judge(pool), QUESTION_FEATURES)
     return ranker, judges
-
-
-def _fit_judge(records: list[dict]):
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    Xq = np.stack([r["qrow"] for r in records])
-    yq = np.array([r["right"] for r in records])
-    sq = StandardScaler().fit(Xq)
-    sq.scale_[sq.scale_ == 0] = 1.0  # a feature constant within one language ("zh")
-    return sq, LogisticRegression(C=1.0, max_iter=3000).fit(sq.transform(Xq), yq)
-
-
-def _judge_pool(train: list[dict], lang: str) -> list[dict]:
-    """The questions a language's judge learns from: its own, or all when that judges it better.
-
-    Decided inside `train` alone (an inner split by article), by the ranking
-    quality (AUC) of held-out answers in `lang`, so no validation figure leaks in.
-    """
-    from sklearn.metrics import roc_auc_score
-
-    own = [r for r in train if r["analysis"].language == lang]
-    scores = {}
-    for name, pool in (("own", own), ("all", train)):
-        ys, ps = [], []
-        for k in range(3):
-            inner = [r for r in pool if (r["fold"] + k) % 3]  # folds are 0..4: 3 inner splits
-            held = [r for r in train if not (r["fold"] + k) % 3 and r["analysis"].language == lang]
-            if not inner or not held:
-                continue
-            sq, lq = _fit_judge(inner)
-            ps += lq.predict_proba(sq.transform(np.stack([r["qrow"] for r in held])))[:, 1].tolist()
-            ys += [r["right"] for r in held]
-        scores[name] = roc_auc_score(ys, ps) if len(set(ys)) == 2 else 0.0
-    return train if scores["all"] > scores["own"] else own
 
 
 def _apply(records: list[dict], ranker: dict, judges: dict | None) -> None:
     """Each record's chosen sentence, whether it is right, and (with judges) its p."""
     from chatbot.calibration import Linear
-    from chatbot.features import question_row
+    from chatbot.features import SENTENCE_FEATURES, question_row
+    from chatbot.trees import Trees
 
     def linear(d: dict) -> Linear:
         return Linear(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 
-    rank = linear(ranker)
+    rank = linear({k: v for k, v in ranker.items() if k != "picker"})
+    picker = Trees.from_json(ranker["picker"], SENTENCE_FEATURES) if "picker" in ranker else None
     jud = {lang: linear(j) for lang, j in (judges or {}).items()}
     for r in records:
         if not len(r["rows"]):
             r["qrow"], r["right"], r["p"] = None, False, 0.0
             continue
-        scores = rank.score(r["rows"])
-        best = int(np.argmax(scores))
+        scores = rank.score(r["rows"])  # the judge reads the ranker's scores; the trees pick
+        best = int(np.argmax(picker.score(r["rows"]) if picker else scores))
         r["qrow"] = question_row(r["analysis"], scores, best)
         r["right"] = r["kind"] == "answerable" and bool(r["labels"][best])
         if jud:
@@ -228,24 +206,29 @@ def fit(records: list[dict], model_id: str) -> dict:
     """Out-of-fold probabilities for every question set the thresholds; then fit on all."""
     from chatbot.calibration import pair
 
+    oof: dict[int, dict] = {}
     for k in range(FOLDS):
         ranker, judges = _fit_models([r for r in records if r["fold"] != k])
-        _apply([r for r in records if r["fold"] == k], ranker, judges)
+        held = [r for r in records if r["fold"] == k]
+        _apply(held, ranker, judges)
+        # copied now: the next folds' fits apply their ranker to these records in sample
+        oof |= {id(r): dict(r) for r in held}
     by_pair: dict[str, list[dict]] = {}
     for r in records:
-        by_pair.setdefault(pair(r["analysis"].language, r["analysis"].cross), []).append(r)
+        o = oof[id(r)]
+        by_pair.setdefault(pair(o["analysis"].language, o["analysis"].cross), []).append(o)
     high = {key: _high_threshold(rs) for key, rs in sorted(by_pair.items())}
-    rights = sorted(r["p"] for r in records if r["right"])
+    rights = sorted(o["p"] for o in oof.values() if o["right"])
     floor = float(rights[int((1 - FLOOR_KEEP) * len(rights))]) if rights else 0.0
     floor = min(floor, *high.values())
-    oof = [dict(r) for r in records]  # keep the out-of-fold figures for the report
     ranker, judges = _fit_models(records)
     _apply(records, ranker, judges)
-    for r, o in zip(records, oof, strict=True):
-        r["oof"] = o
+    for r in records:
+        r["oof"] = oof[id(r)]
     return {
         "model_id": model_id,
-        "ranker": ranker,
+        "ranker": {k: v for k, v in ranker.items() if k != "picker"},
+        "picker": ranker["picker"],
         "judges": judges,
         "high": high,
         "floor": floor,
@@ -289,7 +272,9 @@ def main() -> int:
 
     out = path_for(model_id)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(cal, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    text = json.dumps(cal | {"picker": "@"}, ensure_ascii=False, indent=1)  # the trees: one line
+    picker = json.dumps(cal["picker"], separators=(",", ":"))
+    out.write_text(text.replace('"picker": "@"', f'"picker": {picker}') + "\n", "utf-8")
     print(report(records, cal))
     highs = ", ".join(f"{k} {v:.3f}" for k, v in cal["high"].items())
     print(f"high ≥ {highs}; none < {cal['floor']:.3f} → {os.path.relpath(out, ROOT)}")

@@ -33,6 +33,7 @@ MODULES = [
     "chatbot.smalltalk",
     "chatbot.squad",
     "chatbot.calibration",
+    "chatbot.trees",
     "chatbot.overlap",
     "chatbot.extent",
     "index.hans",

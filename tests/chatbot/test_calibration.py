@@ -50,3 +50,35 @@ def test_coefficients_for_other_features_are_refused(tmp_path, monkeypatch, capl
         cal = calibration.load("stale-model")
     assert not cal.judges and "differ from the code" in caplog.text
     assert cal.probability(np.zeros(len(QUESTION_FEATURES)), "zh") == 0.0
+
+
+def test_the_default_model_has_a_picker_that_chooses_the_quote():
+    cal = calibration.load(E5_MODEL_ID)
+    assert cal.picker is not None and cal.picker.names == SENTENCE_FEATURES
+    assert cal.picker.feature.max() < 3 * len(SENTENCE_FEATURES)  # features read three ways
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(7, len(SENTENCE_FEATURES))).astype(np.float32)
+    scores = cal.choose(rows)
+    assert scores.shape == (7,) and np.isfinite(scores).all()
+    assert cal.choose(rows[[3]]).shape == (1,)  # one candidate: still a score
+
+
+def test_a_stale_picker_is_refused_like_stale_coefficients(tmp_path, monkeypatch, caplog):
+    good = json.loads(calibration.path_for(E5_MODEL_ID).read_text("utf-8"))
+    good["picker"]["names"] = ["cos"]
+    monkeypatch.setattr(calibration, "FOLDER", tmp_path)
+    calibration.path_for("stale-picker").write_text(json.dumps(good), "utf-8")
+    with caplog.at_level(logging.WARNING):
+        cal = calibration.load("stale-picker")
+    assert cal.picker is None and not cal.judges and "differ from the code" in caplog.text
+
+
+def test_a_calibration_without_a_picker_quotes_by_the_ranker(tmp_path, monkeypatch):
+    good = json.loads(calibration.path_for(E5_MODEL_ID).read_text("utf-8"))
+    del good["picker"]
+    monkeypatch.setattr(calibration, "FOLDER", tmp_path)
+    calibration.path_for("linear-only").write_text(json.dumps(good), "utf-8")
+    cal = calibration.load("linear-only")
+    rows = np.random.default_rng(1).normal(size=(5, len(SENTENCE_FEATURES)))
+    assert cal.picker is None and {"zh", "en"} <= set(cal.judges)
+    assert np.array_equal(cal.choose(rows), cal.ranker.score(rows))
