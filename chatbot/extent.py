@@ -2,8 +2,10 @@
 
 "谁/何时/多少" is answered by one sentence. "为什么…？" often by the sentence
 before the one that repeats the question's words ("A。因此，B。" — the
-question asks why B), and "有哪些特点？", "how does…", "describe…" by the
-chosen sentence and the ones that go on from it in the same paragraph.
+question asks why B) or after it ("B。由于A，…" / "B. This is because A."),
+and "有哪些特点？", "how does…", "describe…" by the chosen sentence and the
+ones that go on from it in the same paragraph; so is a reason asked as a list
+("原因有哪些？", "what were the reasons…").
 The quote then runs over those neighbours, never past a line break (a new
 paragraph, heading or list item) and never beyond MAX_WIDE_CHARS.
 Leaves out: deciding by the note's discourse structure beyond these cues.
@@ -35,6 +37,15 @@ _CONSEQUENCE = re.compile(
     r"as a result\b|consequently\b|so\b)",
     re.I,
 )
+
+# A sentence opening so gives the cause of the sentence before it.
+_CAUSE = re.compile(
+    r"^(?:由于|因为|原因(?:是|在于)|这是因为|究其原因|because\b|this (?:is|was) because\b|"
+    r"that is because\b|due to\b|owing to\b)",
+    re.I,
+)
+# A reason asked as a list: its causes run on like a description's points.
+_MANY = re.compile(r"哪些|几个|几点|几种|几方面|\bwhat (?:are|were) the\b|\breasons\b", re.I)
 
 
 def kind_of(question: str) -> str | None:
@@ -75,8 +86,13 @@ def widen(c: Candidate, notes: dict[str, str], question: str) -> Candidate:
         before = split_sentences(text[line_start : c.start])
         if before and c.end - (line_start + before[-1][0]) <= MAX_WIDE_CHARS:
             start = line_start + before[-1][0]
-    if kind == "describe" or c.text.endswith(("：", ":")):
-        for n, (_, e) in enumerate(split_sentences(text[c.end : line_end])):
+    after = split_sentences(text[c.end : line_end])
+    if kind == "reason" and after and _CAUSE.match(text[c.end + after[0][0] : c.end + after[0][1]]):
+        if c.end + after[0][1] - start <= MAX_WIDE_CHARS:
+            end = c.end + after[0][1]
+    many = kind == "reason" and _MANY.search(simplified(question))
+    if kind == "describe" or many or c.text.endswith(("：", ":")):
+        for n, (_, e) in enumerate(after):
             if n >= MORE_SENTENCES or c.end + e - start > MAX_WIDE_CHARS:
                 break
             end = c.end + e

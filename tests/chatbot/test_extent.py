@@ -89,3 +89,33 @@ def test_pick_merges_a_widened_quote_with_the_sentence_it_reached():
         == "凉茶店有多种功能：听歌、看电视。后来也卖龟苓膏。再后来变成了茶餐厅。最后一句。"
     )
     assert not any("龟苓膏" in q for q in quotes[1:])  # not quoted twice
+
+
+CAUSES = (
+    "# 局长\n\n"
+    "他成为第一位入狱的前局长。由于他泄露了情资，被判有期徒刑10年。他后来出狱。\n"
+    "事故有多种原因。首先是轮胎未检查。其次是机长决定太晚。跑道尽头还有溪谷。\n"
+    "The bridge was closed. This was because the river flooded. It reopened in May.\n"
+)
+
+
+def test_a_reason_quotes_the_cause_after_the_sentence_it_explains():
+    notes = {"n.md": CAUSES}
+    c = widen(
+        _cand("他成为第一位入狱的前局长。", CAUSES), notes, "他为什么会成为第一位入狱的前局长？"
+    )
+    assert c.text == "他成为第一位入狱的前局长。由于他泄露了情资，被判有期徒刑10年。"
+    assert CAUSES[c.start : c.end] == c.text
+    en = widen(_cand("The bridge was closed.", CAUSES), notes, "Why was the bridge closed?")
+    assert en.text == "The bridge was closed. This was because the river flooded."
+    # no cause follows: the sentence alone
+    alone = widen(_cand("他后来出狱。", CAUSES), notes, "他为什么出狱？")
+    assert alone.text == "他后来出狱。"
+
+
+def test_reasons_asked_as_a_list_run_on_like_a_description():
+    notes = {"n.md": CAUSES}
+    c = widen(_cand("事故有多种原因。", CAUSES), notes, "导致事故的原因有哪些？")
+    assert c.text == "事故有多种原因。首先是轮胎未检查。其次是机长决定太晚。"
+    one = widen(_cand("事故有多种原因。", CAUSES), notes, "为什么会有事故？")
+    assert one.text == "事故有多种原因。"
