@@ -9,8 +9,8 @@ as it is, against the question's best candidate, and against their mean
 (`relative`), so that a tree sees "the closest of these" as well as "close".
 The fitted trees are stored as plain arrays in the calibration JSON and walked
 here with numpy; no scikit-learn at run time. Out of fold, picking by the trees
-instead of the ranker took quote right from 0.844 to 0.850 (CMRC) and 0.847 to
-0.862 (SQuAD 2.0): docs/results.md.
+instead of the ranker took quote right from 0.844 to 0.853 (CMRC) and 0.847 to
+0.861 (SQuAD 2.0), the means of three fits: docs/results.md.
 """
 
 from __future__ import annotations
