@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-DEPTH, ROUNDS, RATE = 4, 300, 0.05  # a shallow tree; chosen by inner folds, others did no better
+DEPTH, ROUNDS, RATE = 4, 300, 0.05  # a shallow tree; tuning by inner folds did no better
 
 
 def fit_picker(records: list[dict], rounds: int = ROUNDS) -> dict:
