@@ -15,19 +15,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from index.chunking import split_sentences
 from index.search import Hit
 
-from .extent import widen
+from .extent import reach
 from .features import Candidate
 from .links import open_link, page_of
 
 log = logging.getLogger(__name__)
 
 MAX_QUOTES = 3
-RUN_ON = ("：", ":", "；", ";")  # a sentence ending so introduces or continues a list
-MAX_RUN_ON = 4  # sentences a quote may run on by
-MAX_QUOTE_CHARS = 400
 SECOND_QUOTE_GAP = 1.0  # a further quote's ranker score (log-odds) may trail the best by this
 
 Picked = tuple[Candidate, float]
@@ -86,7 +82,7 @@ def pick(
             chosen.append(i)
     out: list[Picked] = []
     for i in chosen:
-        c, sc = widen(_run_on(cands[i], notes), notes, question), float(scores[i])
+        c, sc = reach(cands[i], notes, question), float(scores[i])
         for k, (o, osc) in enumerate(out):
             if (joined := _adjacent(o, c, notes)) is not None:
                 out[k] = (joined, max(osc, sc))
@@ -94,31 +90,6 @@ def pick(
         else:
             out.append((c, sc))
     return out
-
-
-def _run_on(c: Candidate, notes: dict[str, str]) -> Candidate:
-    """A quote ending in a colon or semicolon, continued through its list on the same line.
-
-    >>> from index.chunking import Chunk
-    >>> from index.search import Hit
-    >>> note = "其职能有两个方面：一是教化；二是管理户籍。另起一句。"
-    >>> hit = Hit(Chunk("n", "T", "S", 0, len(note), 1, note), 0, 1, 1.0, 1.0, 1.0)
-    >>> _run_on(Candidate(hit, 0, 9, note[:9]), {"n": note}).text
-    '其职能有两个方面：一是教化；二是管理户籍。'
-    """
-    text = notes.get(c.hit.chunk.note, "")
-    if c.heading or not c.text.endswith(RUN_ON) or text[c.start : c.end] != c.text:
-        return c
-    line_end = text.find("\n", c.end)
-    rest = text[c.end : len(text) if line_end < 0 else line_end]
-    end = c.end
-    for n, (_, e) in enumerate(split_sentences(rest)):
-        if n >= MAX_RUN_ON or c.end + e - c.start > MAX_QUOTE_CHARS:
-            break
-        end = c.end + e
-        if not rest[:e].endswith(RUN_ON):
-            break
-    return replace(c, end=end, text=text[c.start : end])
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:

@@ -8,6 +8,10 @@ ones that go on from it in the same paragraph; so is a reason asked as a list
 ("原因有哪些？", "what were the reasons…").
 The quote then runs over those neighbours, never past a line break (a new
 paragraph, heading or list item) and never beyond MAX_WIDE_CHARS.
+Whatever is asked, a sentence that ends in a colon or semicolon runs on through
+its list, and a short label opening a line ("* 读者细分管理。提升…", "Speed. It…")
+runs on into the sentence that explains it: alone, neither says anything.
+`reach` is the quote made of a chosen sentence, for `pick` and for fitting alike.
 Leaves out: deciding by the note's discourse structure beyond these cues.
 """
 
@@ -19,10 +23,15 @@ from dataclasses import replace
 from index.chunking import split_sentences
 from index.hans import simplified
 
-from .features import Candidate
+from .features import SHORT_SENTENCE, Candidate
 
 MAX_WIDE_CHARS = 260  # a widened quote stays readable at a glance
 MORE_SENTENCES = 2  # sentences a description may run on by
+RUN_ON = ("：", ":", "；", ";")  # a sentence ending so introduces or continues a list
+MAX_RUN_ON = 4  # sentences a quote may run on by
+MAX_QUOTE_CHARS = 400
+# A list item's marker: "* ", "- ", "1. ", "2)", "一、", "（三）".
+_MARKER = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.)、]|[（(]?[一二三四五六七八九十\d]{1,3}[)）、])\s*")
 
 _REASON = re.compile(r"为什么|为何|原因|由于什么|\bwhy\b|\bwhat (?:caused|led to)\b", re.I)
 _DESCRIBE = re.compile(
@@ -99,3 +108,59 @@ def widen(c: Candidate, notes: dict[str, str], question: str) -> Candidate:
     if (start, end) == (c.start, c.end):
         return c
     return replace(c, start=start, end=end, text=text[start:end])
+
+
+def reach(c: Candidate, notes: dict[str, str], question: str) -> Candidate:
+    """The quote made of the chosen sentence `c`: its list, its label's sense, then `widen`."""
+    return widen(label_on(run_on(c, notes), notes), notes, question)
+
+
+def run_on(c: Candidate, notes: dict[str, str]) -> Candidate:
+    """A quote ending in a colon or semicolon, continued through its list on the same line.
+
+    >>> from index.chunking import Chunk
+    >>> from index.search import Hit
+    >>> note = "其职能有两个方面：一是教化；二是管理户籍。另起一句。"
+    >>> hit = Hit(Chunk("n", "T", "S", 0, len(note), 1, note), 0, 1, 1.0, 1.0, 1.0)
+    >>> run_on(Candidate(hit, 0, 9, note[:9]), {"n": note}).text
+    '其职能有两个方面：一是教化；二是管理户籍。'
+    """
+    text = notes.get(c.hit.chunk.note, "")
+    if c.heading or not c.text.endswith(RUN_ON) or text[c.start : c.end] != c.text:
+        return c
+    line_end = text.find("\n", c.end)
+    rest = text[c.end : len(text) if line_end < 0 else line_end]
+    end = c.end
+    for n, (_, e) in enumerate(split_sentences(rest)):
+        if n >= MAX_RUN_ON or c.end + e - c.start > MAX_QUOTE_CHARS:
+            break
+        end = c.end + e
+        if not rest[:e].endswith(RUN_ON):
+            break
+    return replace(c, end=end, text=text[c.start : end])
+
+
+def label_on(c: Candidate, notes: dict[str, str]) -> Candidate:
+    """A short label that opens its line, run on into the sentence after it.
+
+    >>> from index.chunking import Chunk
+    >>> from index.search import Hit
+    >>> note = "* 读者细分管理。提升读者的满意度。再一句。"
+    >>> hit = Hit(Chunk("n", "T", "S", 0, len(note), 1, note), 0, 1, 1.0, 1.0, 1.0)
+    >>> label_on(Candidate(hit, 0, 9, note[:9]), {"n": note}).text
+    '* 读者细分管理。提升读者的满意度。'
+    """
+    text = notes.get(c.hit.chunk.note, "")
+    if c.heading or text[c.start : c.end] != c.text:
+        return c
+    line_start = text.rfind("\n", 0, c.start) + 1
+    opening = text[line_start : c.start]
+    label = _MARKER.sub("", c.text, count=1).strip() if not opening.strip() else ""
+    if not label or len(label) >= SHORT_SENTENCE:
+        return c
+    line_end = text.find("\n", c.end)
+    after = split_sentences(text[c.end : len(text) if line_end < 0 else line_end])
+    if not after or after[0][1] - c.start + c.end > MAX_QUOTE_CHARS:
+        return c
+    end = c.end + after[0][1]
+    return replace(c, end=end, text=text[c.start : end])

@@ -62,16 +62,16 @@ def _engine(notes: Path, index_dir: Path, model: str):
 def _collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, dict]:
     """Candidate rows and labels of one question, and what the judge needs.
 
-    A sentence is right when the quote made of it is: widened as `ask` widens
-    it (chatbot.extent), so the ranker learns to pick what will be quoted.
+    A sentence is right when the quote made of it is, reaching as far as `ask`
+    quotes it (chatbot.extent.reach), so the ranker learns to pick what will be quoted.
     """
     from dataclasses import replace
 
-    from chatbot.extent import widen
+    from chatbot.extent import reach
 
     hits, a = engine.analyse(question)
     notes = engine.searcher.loaded.notes  # analyse() has opened it
-    labels = np.array([right(widen(c, notes, question)) for c in a.cands], bool)
+    labels = np.array([right(reach(c, notes, question)) for c in a.cands], bool)
     texts = [c.hit.chunk.in_context(c.text) for c in a.cands]  # as the model reads them
     return a.rows, labels, {"analysis": replace(a, cands=[]), "texts": texts}
 

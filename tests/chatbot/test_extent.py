@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatbot.answer import pick
-from chatbot.extent import MAX_WIDE_CHARS, kind_of, widen
+from chatbot.extent import MAX_WIDE_CHARS, kind_of, label_on, reach, widen
 from chatbot.features import Candidate
 from index.chunking import Chunk, split_sentences
 from index.search import Hit
@@ -119,3 +119,44 @@ def test_reasons_asked_as_a_list_run_on_like_a_description():
     assert c.text == "事故有多种原因。首先是轮胎未检查。其次是机长决定太晚。"
     one = widen(_cand("事故有多种原因。", CAUSES), notes, "为什么会有事故？")
     assert one.text == "事故有多种原因。"
+
+
+LABELS = (
+    "# 应用\n\n"
+    "* 读者细分管理。提升读者与平台的交互体验。进一步提升满意度。\n"
+    "2. Speed. It answers in a second. It never waits.\n"
+    "它很快。第二句。\n"
+    "* 这是一个足够长的句子，长到不算是标签。后文。\n"
+    "* 单独一项。\n"
+    "系统分为两个阶段：第一阶段建模；第二阶段渲染。另一句。\n"
+)
+
+
+def test_a_short_label_runs_on_into_its_explanation_whatever_is_asked():
+    notes = {"n.md": LABELS}
+    c = label_on(_cand("* 读者细分管理。", LABELS), notes)
+    assert c.text == "* 读者细分管理。提升读者与平台的交互体验。"
+    assert LABELS[c.start : c.end] == c.text
+    en = label_on(_cand("2. Speed.", LABELS), notes)
+    assert en.text == "2. Speed. It answers in a second."
+    assert label_on(_cand("它很快。", LABELS), notes).text == "它很快。第二句。"
+    # a fact question, which widen() leaves at one sentence, still gets the label's sense
+    assert reach(_cand("* 读者细分管理。", LABELS), notes, "谁负责？").text.endswith("交互体验。")
+
+
+def test_a_label_only_at_the_opening_of_a_line_and_only_when_short():
+    notes = {"n.md": LABELS}
+    mid = "前文很长的一句话在这里。读者细分管理。后文。\n"
+    inside = _cand("读者细分管理。", mid)
+    assert label_on(inside, {"n.md": mid}) == inside  # mid-line: a sentence, not a label
+    long = _cand("* 这是一个足够长的句子，长到不算是标签。", LABELS)
+    assert label_on(long, notes) == long
+    alone = _cand("* 单独一项。", LABELS)
+    assert label_on(alone, notes) == alone  # nothing after it on its line
+    heading = Candidate(_cand("# 应用", LABELS).hit, 0, 4, "# 应用", heading=True)
+    assert label_on(heading, notes) == heading
+
+
+def test_a_lead_in_runs_through_its_list_then_stops():
+    c = reach(_cand("系统分为两个阶段：", LABELS), {"n.md": LABELS}, "系统分为几个阶段？")
+    assert c.text == "系统分为两个阶段：第一阶段建模；第二阶段渲染。"
