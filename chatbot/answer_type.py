@@ -1,12 +1,14 @@
 """What kind of value a question asks for, and whether a sentence offers one.
 
-Kinds: language, person, place, date, duration, number. A sentence *offers* a value when
-it holds one of the asked kind that the question itself does not already hold
+Kinds: language, person, place, date, duration, number, organisation. A sentence
+*offers* a value when it holds one of the asked kind that the question itself does not already hold
 ("谷歌什么时候发布了MusicLM？" is answered by a sentence with a date, not by one
 that only repeats "MusicLM"). Chinese values come from jieba's part-of-speech
 tags (nr person, ns place, m numeral, t time); English ones from capitalised
-words, numbers and date words. Leaves out: organisations and "which X" (too
-open to type), and full named-entity recognition.
+words, numbers and date words. An organisation ("哪家公司", "which company") is
+any proper name (jieba's nr/ns/nt/nz, a capitalised Latin word) or a word ending
+as institutions do (公司, 大学, 电视台…). Leaves out: other "which X" (too open
+to type), and full named-entity recognition.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from functools import lru_cache
 
 from index.hans import simplified
 
-KINDS = ("language", "person", "place", "date", "duration", "number")
+KINDS = ("language", "person", "place", "date", "duration", "number", "organisation")
 
 _ASKS = [
     (
@@ -46,6 +48,16 @@ _ASKS = [
             r"多少|几[个位种次项家款名部台座条倍岁人]|多大|多高|多重|多远|多深|多长|第几"
             r"|\bhow (?:many|much|large|big|old|tall|high|far|deep|long is)\b"
             r"|\bwhat (?:percentage|percent|number|amount|size)\b",
+            re.I,
+        ),
+    ),
+    (
+        "organisation",
+        re.compile(
+            r"(?:哪|什么)(?:一|几)?[家个所支]?(?:公司|企业|集团|机构|组织|团体|大学|学校|学院|银行"
+            r"|厂商|厂家|媒体|电视台|出版社|球队|乐队|团队|单位|部门)"
+            r"|\b(?:which|what) (?:company|companies|firm|organi[sz]ation|institution|university"
+            r"|college|school|team|club|band|agency|corporation|network|publisher)\b",
             re.I,
         ),
     ),
@@ -90,6 +102,11 @@ _LANGUAGES = re.compile(
     r"|multilingual)\b"
 )
 _ZH_TAGS = {"person": "nr", "place": "ns", "date": "t", "number": "m"}  # jieba POS prefixes
+_ZH_NAMES = ("nr", "ns", "nt", "nz", "eng")  # an organisation is named by any of these
+_ZH_INSTITUTION = re.compile(
+    r"(?:公司|集团|企业|银行|大学|学院|学校|中学|研究院|研究所|实验室|电视台|出版社|基金会|协会"
+    r"|委员会|俱乐部|球队|乐队|科技|网络|传媒|工作室)$"
+)
 _ZH_NUMERALS = "一二两三四五六七八九十百千万亿"
 _CAPITAL = re.compile(r"\b[A-Z][a-zA-Z'\-]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][a-zA-Z'\-]+)")
@@ -143,7 +160,7 @@ def values(text: str, kind: str) -> set[str]:
         found |= {m.group(0).lower() for m in _EN_NUMBER.finditer(text)}
     if _CJK.search(text):
         found |= {w for w, flag in _zh_tags(text) if _zh_value(w, flag, kind)}
-    elif kind in ("person", "place"):
+    elif kind in ("person", "place", "organisation"):
         starts = {m.group(1) for m in _SENTENCE_START.finditer(text)}
         found |= {w.lower() for w in _CAPITAL.findall(text) if w not in starts}
     return found
@@ -151,6 +168,10 @@ def values(text: str, kind: str) -> set[str]:
 
 def _zh_value(word: str, flag: str, kind: str) -> bool:
     """A jieba word of the asked kind: tagged so and longer than one character, or a numeral."""
+    if kind == "organisation":
+        if flag == "eng":
+            return word[:1].isupper()
+        return len(word) > 1 and (flag.startswith(_ZH_NAMES) or bool(_ZH_INSTITUTION.search(word)))
     if flag.startswith(_ZH_TAGS[kind]) and len(word) > 1:
         return True
     return kind == "number" and flag == "m" and any(c.isdigit() or c in _ZH_NUMERALS for c in word)

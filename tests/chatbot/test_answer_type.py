@@ -30,6 +30,11 @@ from chatbot.answer_type import asked_type, offers
         ("它支持哪些语言的音轨？", "language"),
         ("What language did the Huguenots speak?", "language"),
         ("它支持几种语言？", "number"),
+        ("这款软件是哪家公司开发的？", "organisation"),
+        ("他毕业于哪所大学？", "organisation"),
+        ("這部劇由哪家電視台播出？", "organisation"),
+        ("Which company did she work for?", "organisation"),
+        ("有几家公司参与？", "number"),
     ],
 )
 def test_asked_type(question, kind):
@@ -57,6 +62,13 @@ def test_asked_type(question, kind):
         ("它支持哪些语言的音轨？", "它可以根据音轨自动生成3D角色动画。", False),
         ("它支持哪些语言的音轨？", "它支持英语和普通话的音轨。", True),
         ("What language did they speak?", "They spoke French at home.", True),
+        # an organisation: a proper name, or a word ending as institutions do
+        ("这款软件是哪家公司开发的？", "它由腾讯开发。", True),
+        ("这款软件是哪家公司开发的？", "它由OpenAI开发。", True),
+        ("他毕业于哪所大学？", "他毕业于天津师范大学中文系。", True),
+        ("喵影工厂是哪家公司开发的？", "剪映和喵影工厂是两个例子", False),
+        ("Which company did she work for?", "She worked for British Gas plc.", True),
+        ("Which company did she work for?", "she worked there for years.", False),
     ],
 )
 def test_offers_a_new_value_of_the_asked_kind(question, sentence, expected):
