@@ -3,12 +3,13 @@
 Kinds: language, person, place, date, duration, number, organisation. A
 sentence *offers* a value when it holds one of the asked kind that the question
 itself does not already hold ("谷歌什么时候发布了MusicLM？" is answered by a
-sentence with a date, not by one that only repeats "MusicLM"). Chinese values come from jieba's part-of-speech
-tags (nr person, ns place, m numeral, t time); English ones from capitalised
-words, numbers and date words. An organisation ("哪家公司", "which company") is
-any proper name (jieba's nr/ns/nt/nz, a capitalised Latin word) or a word ending
-as institutions do (公司, 大学, 电视台…). Leaves out: other "which X" (too open
-to type), and full named-entity recognition.
+sentence with a date, not by one that only repeats "MusicLM"). Chinese values
+come from jieba's part-of-speech tags (nr person, ns place, m numeral, t time);
+English ones from capitalised words, numbers and date words. An organisation
+("哪家公司", "which company") is any proper name (jieba's nr/ns/nt/nz, a
+capitalised Latin word) or a word ending as institutions do (公司, 大学,
+电视台…). Leaves out: other "which X" (too open to type), and full named-entity
+recognition.
 """
 
 from __future__ import annotations

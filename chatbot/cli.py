@@ -199,13 +199,7 @@ def _ask_jsonl(args) -> int:
 def cmd_eval(args) -> int:
     from .answer import to_dict
     from .engine import QuestionError
-    from .evaluate import (
-        QuestionFileError,
-        confidence_report,
-        format_report,
-        load_questions,
-        score_results,
-    )
+    from .evaluate import QuestionFileError, load_questions, report
 
     if args.squad:
         return _eval_squad(args)
@@ -225,7 +219,7 @@ def cmd_eval(args) -> int:
             print(f"notechat: question {q.id}: {exc}", file=sys.stderr)
             results.append({"answer": "", "confidence": "none", "citations": [], "passages": []})
     ms = (time.perf_counter() - t0) * 1000 / max(1, len(questions))
-    print(format_report(score_results(questions, results), confidence_report(questions, results)))
+    print(report(questions, results))
     print(f"{len(questions)} questions, {ms:.0f} ms per question")
     if args.compare:
         from .compare import compare

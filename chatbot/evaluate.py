@@ -2,6 +2,9 @@
 
 A passage is relevant when it holds at least half of one evidence string as a
 contiguous substring (and, for multi-note sets, comes from the named note).
+Also reported, apart: the same figures when a passage's own heading (the last of
+its section path, shown with it) counts as part of it, since a note's answer is
+sometimes a heading ("### 百度：全栈布局AI技术…") that no passage text holds.
 Questions without evidence ("unanswerable") are left out of the retrieval
 figures and scored on confidence instead.
 """
@@ -14,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from index.sections import PATH_SEP
 
 
 class QuestionFileError(ValueError):
@@ -71,10 +76,18 @@ def holds_evidence(text: str, evidence: Iterable[str]) -> bool:
     return False
 
 
-def relevant(passage: dict, q: Question) -> bool:
+def relevant(passage: dict, q: Question, headed: bool = False) -> bool:
+    """Holds the evidence; with `headed`, in its text or in its own heading."""
     if q.note is not None and Path(passage["note"]).name != Path(q.note).name:
         return False
-    return holds_evidence(passage["text"], q.evidence)
+    if holds_evidence(passage["text"], q.evidence):
+        return True
+    return headed and holds_evidence(own_heading(passage), q.evidence)
+
+
+def own_heading(passage: dict) -> str:
+    """The last heading of the passage's section path ("" at a note's top)."""
+    return str(passage.get("section") or "").split(PATH_SEP)[-1]
 
 
 @dataclass
@@ -91,9 +104,9 @@ class Metrics:
         )
 
 
-def first_relevant_rank(passages: list[dict], q: Question) -> int | None:
+def first_relevant_rank(passages: list[dict], q: Question, headed: bool = False) -> int | None:
     for p in passages[:10]:
-        if relevant(p, q):
+        if relevant(p, q, headed):
             return int(p["rank"])
     return None
 
@@ -111,13 +124,15 @@ def metrics(ranks: list[int | None]) -> Metrics:
     )
 
 
-def score_results(questions: list[Question], results: list[dict]) -> dict[str, Metrics]:
+def score_results(
+    questions: list[Question], results: list[dict], headed: bool = False
+) -> dict[str, Metrics]:
     """Metrics per kind and under "answerable" for questions that have evidence."""
     by_kind: dict[str, list[int | None]] = defaultdict(list)
     for q, res in zip(questions, results, strict=True):
         if not q.evidence:
             continue
-        r = first_relevant_rank(res["passages"], q)
+        r = first_relevant_rank(res["passages"], q, headed)
         by_kind[q.kind].append(r)
         by_kind["answerable"].append(r)
     return {k: metrics(v) for k, v in by_kind.items()}
@@ -149,3 +164,14 @@ def format_report(per_kind: dict[str, Metrics], extra: dict[str, float] | None =
     for k, v in (extra or {}).items():
         lines.append(f"{k}: {v:.3f}")
     return "\n".join(lines)
+
+
+def report(questions: list[Question], results: list[dict]) -> str:
+    """The retrieval and confidence figures; then, if they differ, those with headings counted."""
+    per_kind = score_results(questions, results)
+    out = format_report(per_kind, confidence_report(questions, results))
+    headed = score_results(questions, results, headed=True)
+    if "answerable" in headed and headed != per_kind:
+        row = headed["answerable"].row()
+        out += f"\n{'with headings':<14} {row}  (a passage's own heading counted as part of it)"
+    return out
