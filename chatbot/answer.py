@@ -147,9 +147,9 @@ def lead_text(citations: list[Citation], confidence: str, language: str) -> str:
     zh = language == "zh"
     if confidence == "none" or not citations:
         return (
-            "笔记中没有找到与这个问题相关的内容。"
+            "笔记中没有找到这个问题的答案。"
             if zh
-            else "The notes do not seem to say anything about this."
+            else "The notes do not seem to answer this."
         )
     if confidence == "low":
         return (

@@ -55,8 +55,8 @@ def test_split_sentences_keeps_exact_spans():
     [
         ("zh", "low", "不确定笔记是否直接回答了这个问题"),
         ("en", "low", "Not sure the notes answer this directly"),
-        ("zh", "none", "笔记中没有找到"),
-        ("en", "none", "do not seem to say anything"),
+        ("zh", "none", "笔记中没有找到这个问题的答案"),
+        ("en", "none", "do not seem to answer this"),
         ("zh", "high", "根据笔记"),
         ("en", "high", "According to the note"),
     ],
