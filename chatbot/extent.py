@@ -143,12 +143,8 @@ def run_on(c: Candidate, notes: dict[str, str]) -> Candidate:
 def label_on(c: Candidate, notes: dict[str, str]) -> Candidate:
     """A short label that opens its line, run on into the sentence after it.
 
-    >>> from index.chunking import Chunk
-    >>> from index.search import Hit
-    >>> note = "* 读者细分管理。提升读者的满意度。再一句。"
-    >>> hit = Hit(Chunk("n", "T", "S", 0, len(note), 1, note), 0, 1, 1.0, 1.0, 1.0)
-    >>> label_on(Candidate(hit, 0, 9, note[:9]), {"n": note}).text
-    '* 读者细分管理。提升读者的满意度。'
+    "* 读者细分管理。提升读者的满意度。再一句。" quotes its first two sentences when the
+    first is chosen (tests/chatbot/test_extent.py has the cases).
     """
     text = notes.get(c.hit.chunk.note, "")
     if c.heading or text[c.start : c.end] != c.text:
