@@ -84,7 +84,12 @@ QUESTION_FEATURES = (
     "cross",  # question and notes in different languages
     "zh",  # the question is Chinese
     "n_terms",  # log of the question's content words
+    "exact",  # the kind asked is one that patterns find whole: date, duration, number, language
+    "exact_offers",  # ... and the chosen sentence offers it
+    "lead",  # 1 - the second passage's fused score over the first's: one clear place, or many
+    "lead_top",  # ... when the chosen sentence is in the first passage (times 1 / its rank)
 )
+EXACT_KINDS = ("date", "duration", "number", "language")  # POS-tagged names are found less surely
 
 
 @dataclass(frozen=True)
@@ -216,6 +221,7 @@ def question_row(a: Analysis, scores: np.ndarray, best: int) -> np.ndarray:
     """QUESTION_FEATURES for the candidate `best`, given the ranker's `scores`."""
     f = dict(zip(SENTENCE_FEATURES, a.rows[best].tolist(), strict=True))
     runner_up = np.partition(scores, -2)[-2] if len(scores) > 1 else scores[best] - 1.0
+    exact, lead = float(a.asked in EXACT_KINDS), _lead(a.rows)
     return np.asarray(
         (
             float(scores[best]),
@@ -240,6 +246,16 @@ def question_row(a: Analysis, scores: np.ndarray, best: int) -> np.ndarray:
             float(a.cross),
             float(a.language == "zh"),
             math.log1p(a.n_terms),
+            exact,
+            exact * f["offers"],
+            lead,
+            lead * f["inv_rank"],
         ),
         np.float32,
     )
+
+
+def _lead(rows: np.ndarray) -> float:
+    """How far the first passage stands above the second (1 when no second competes)."""
+    second = rows[np.isclose(rows[:, SENTENCE_FEATURES.index("inv_rank")], 0.5)]
+    return 1.0 - float(second[:, SENTENCE_FEATURES.index("passage")].max()) if len(second) else 1.0
