@@ -146,11 +146,7 @@ def lead_text(citations: list[Citation], confidence: str, language: str) -> str:
     """The words before the quotes, in the question's language."""
     zh = language == "zh"
     if confidence == "none" or not citations:
-        return (
-            "笔记中没有找到这个问题的答案。"
-            if zh
-            else "The notes do not seem to answer this."
-        )
+        return "笔记中没有找到这个问题的答案。" if zh else "The notes do not seem to answer this."
     if confidence == "low":
         return (
             "不确定笔记是否直接回答了这个问题。最相关的内容是："

@@ -88,14 +88,12 @@ def widen(c: Candidate, notes: dict[str, str], question: str) -> Candidate:
     if kind is None or c.heading or text[c.start : c.end] != c.text:
         return c
     line_start = text.rfind("\n", 0, c.start) + 1
-    line_end = text.find("\n", c.end)
-    line_end = len(text) if line_end < 0 else line_end
     start, end = c.start, c.end
     if kind == "reason" and _CONSEQUENCE.match(c.text):
         before = split_sentences(text[line_start : c.start])
         if before and c.end - (line_start + before[-1][0]) <= MAX_WIDE_CHARS:
             start = line_start + before[-1][0]
-    after = split_sentences(text[c.end : line_end])
+    after = split_sentences(_rest_of_line(text, c.end))
     if kind == "reason" and after and _CAUSE.match(text[c.end + after[0][0] : c.end + after[0][1]]):
         if c.end + after[0][1] - start <= MAX_WIDE_CHARS:
             end = c.end + after[0][1]
@@ -128,8 +126,7 @@ def run_on(c: Candidate, notes: dict[str, str]) -> Candidate:
     text = notes.get(c.hit.chunk.note, "")
     if c.heading or not c.text.endswith(RUN_ON) or text[c.start : c.end] != c.text:
         return c
-    line_end = text.find("\n", c.end)
-    rest = text[c.end : len(text) if line_end < 0 else line_end]
+    rest = _rest_of_line(text, c.end)
     end = c.end
     for n, (_, e) in enumerate(split_sentences(rest)):
         if n >= MAX_RUN_ON or c.end + e - c.start > MAX_QUOTE_CHARS:
@@ -154,9 +151,14 @@ def label_on(c: Candidate, notes: dict[str, str]) -> Candidate:
     label = _MARKER.sub("", c.text, count=1).strip() if not opening.strip() else ""
     if not label or len(label) >= SHORT_SENTENCE:
         return c
-    line_end = text.find("\n", c.end)
-    after = split_sentences(text[c.end : len(text) if line_end < 0 else line_end])
-    if not after or after[0][1] - c.start + c.end > MAX_QUOTE_CHARS:
+    after = split_sentences(_rest_of_line(text, c.end))
+    end = c.end + after[0][1] if after else c.end
+    if end == c.end or end - c.start > MAX_QUOTE_CHARS:
         return c
-    end = c.end + after[0][1]
     return replace(c, end=end, text=text[c.start : end])
+
+
+def _rest_of_line(text: str, at: int) -> str:
+    """`text` from `at` to the end of its line: a quote never runs past a line break."""
+    end = text.find("\n", at)
+    return text[at : len(text) if end < 0 else end]
