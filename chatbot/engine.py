@@ -37,7 +37,7 @@ from . import calibration
 from .answer import Answer, compose, lead_text, pick, verified_citations
 from .config import MAX_QUESTION_CHARS, Settings
 from .features import MAX_POOL, Analysis, analyse, question_row
-from .smalltalk import REPLIES, has_content, refers_back, small_talk
+from .smalltalk import REPLIES, asks, has_content, refers_back, small_talk
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +223,8 @@ class Engine:
             row = question_row(analysis, scores, best)
             probability = cal.probability(row, lang)
             confidence = cal.label(probability, calibration.pair(lang, cross))
+            if confidence == "high" and not asks(question):  # a bare topic ("数字人")
+                confidence = "low"
             if confidence != "none":
                 picked = pick(analysis.cands, choice, searcher.loaded.notes, question)
                 cites = verified_citations(picked, searcher.loaded.notes)

@@ -6,6 +6,9 @@ no content left once markup, punctuation and filler words are gone ("ok",
 "。。。", `<img src=x onerror=…>`) is not searched at all. A question refers
 back to the conversation when one of its *words* (jieba tokens, so "其他",
 "因此" and "尤其" do not count) is a pronoun or demonstrative.
+An input not phrased as a question or a request ("数字人", "AIGC") is a topic:
+its quotes are shown, but never as `high` (chatbot.engine), since every
+question the confidence was fitted on asks something.
 Leaves out: detecting gibberish made of real-looking words ("lorem ipsum");
 the confidence judge keeps those from "high".
 """
@@ -103,6 +106,41 @@ def has_content(question: str) -> bool:
     if not plain or all(w in _FILLER for w in plain.split()) or plain.replace(" ", "") in _FILLER:
         return False
     return bool(tokenize(plain))
+
+
+# What makes an input a question or a request. Every one of the 4,765 fitting questions
+# (scripts/fit_confidence.py) has one of these; a bare topic has none.
+_ASKS_ZH = re.compile(
+    r"[？?]|什么|哪|谁|怎|如何|何|为什么|多少|几|吗|呢|是否|有没有|能不能|能否|可否|多久|多长|多大|"
+    r"多高|多远|多快|多重"
+)
+_REQUEST_ZH = re.compile(
+    r"^(请|介绍|说说|讲讲|谈谈|列举|列出|解释|说明|描述|概括|总结|告诉我|比较)"
+)
+_ASKS_EN = re.compile(r"\?|\b(what|who|whom|whose|when|where|why|how|which)\b", re.IGNORECASE)
+_STARTS_EN = re.compile(
+    r"^(is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|may|might|must|"
+    r"name|list|describe|explain|tell|give|define|identify|state|summari[sz]e|compare|"
+    r"please)\b",
+    re.IGNORECASE,
+)
+
+
+def asks(question: str) -> bool:
+    """Is the input phrased as a question or a request, not a bare topic?
+
+    >>> asks("什么是PGC"), asks("介绍一下数字人"), asks("數位人是什麼"), asks("数字人")
+    (True, True, True, False)
+    >>> asks("Name a luxury division of Toyota."), asks("Is it open"), asks("AIGC")
+    (True, True, False)
+    """
+    text = simplified(question).strip()
+    return bool(
+        _ASKS_ZH.search(text)
+        or _REQUEST_ZH.search(text)
+        or _ASKS_EN.search(text)
+        or _STARTS_EN.search(text)
+    )
 
 
 def refers_back(question: str) -> bool:

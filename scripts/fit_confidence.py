@@ -179,7 +179,7 @@ def _fit_models(train: list[dict]) -> tuple[dict, dict]:
 
 def _apply(records: list[dict], ranker: dict, judges: dict | None) -> None:
     """Each record's chosen sentence, whether it is right, and (with judges) its p."""
-    from chatbot.calibration import Linear
+    from chatbot.calibration import Linear, judged
     from chatbot.features import SENTENCE_FEATURES, question_row
     from chatbot.trees import Trees
 
@@ -199,7 +199,7 @@ def _apply(records: list[dict], ranker: dict, judges: dict | None) -> None:
         r["right"] = r["kind"] == "answerable" and bool(r["labels"][best])
         if jud:
             j = jud.get(r["analysis"].language) or jud["en"]
-            r["p"] = float(j.probability(r["qrow"][None])[0])
+            r["p"] = judged(j, r["qrow"])
 
 
 def fit(records: list[dict], model_id: str) -> dict:

@@ -215,6 +215,24 @@ def test_no_junk_input_gets_high(real_engine, text):
         assert not a.citations
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text", ["asdfghjkl", "lorem ipsum dolor sit amet", "1234567", "xyzzy plugh", "\x01abc"]
+)
+def test_input_none_of_whose_words_the_notes_hold_gets_no_quote(real_engine, text):
+    a = real_engine.ask(text)
+    assert a.confidence == "none" and not a.citations, [c.quote for c in a.citations]
+
+
+@pytest.mark.slow
+def test_a_bare_topic_is_quoted_but_never_high(real_engine):
+    asked = real_engine.ask("百度的数字人平台叫什么名字？")
+    topic = real_engine.ask("百度的数字人平台")
+    assert asked.confidence == "high"
+    assert topic.confidence == "low" and topic.features["probability"] >= 0.9
+    assert topic.citations[0].quote == asked.citations[0].quote  # the same passage, not "high"
+
+
 def _passages(sentences_each: int, n: int) -> tuple[list[Hit], dict[str, str]]:
     """`n` passages of one note, one after another, each of `sentences_each` sentences."""
     parts = [

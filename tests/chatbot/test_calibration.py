@@ -82,3 +82,13 @@ def test_a_calibration_without_a_picker_quotes_by_the_ranker(tmp_path, monkeypat
     rows = np.random.default_rng(1).normal(size=(5, len(SENTENCE_FEATURES)))
     assert cal.picker is None and {"zh", "en"} <= set(cal.judges)
     assert np.array_equal(cal.choose(rows), cal.ranker.score(rows))
+
+
+def test_a_question_none_of_whose_words_the_notes_hold_has_probability_zero():
+    cal = calibration.load(E5_MODEL_ID)
+    known = QUESTION_FEATURES.index("known")
+    row = np.array(cal.judges["zh"].mean, np.float64)  # an average question
+    assert cal.probability(row, "zh") > 0.0
+    row[known] = 0.0
+    assert cal.probability(row, "zh") == cal.probability(row, "en") == 0.0
+    assert cal.label(cal.probability(row, "zh"), "zh") == "none"

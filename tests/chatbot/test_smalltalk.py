@@ -6,7 +6,7 @@ import pytest
 
 from chatbot.config import Settings
 from chatbot.engine import Engine
-from chatbot.smalltalk import has_content, refers_back, small_talk
+from chatbot.smalltalk import asks, has_content, refers_back, small_talk
 
 GREETINGS = [
     "你好",
@@ -115,3 +115,31 @@ def test_a_follow_up_with_a_pronoun_searches_once(engine, monkeypatch):
     )
     engine.ask("它生成一个模型要多久？", ["Magic3D是什么？"])
     assert calls == ["Magic3D是什么？ 它生成一个模型要多久？"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "什么是PGC",
+        "GPT-4用了多长时间",
+        "Magic3D要多久",
+        "百度的数字人平台叫什么名字？",
+        "數字人是什麼",
+        "介绍一下曦灵",
+        "请列出三大功能",
+        "数字人？",
+        "What is MaaS",
+        "Name a luxury division of Toyota.",
+        "Does it run offline",
+        "describe Magic3D",
+    ],
+)
+def test_questions_and_requests_ask(text):
+    assert asks(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["数字人", "人工智能", "AIGC", "百度的数字人平台", "Magic3D", "GPT-4 demo"]
+)
+def test_a_bare_topic_does_not_ask(text):
+    assert not asks(text)
