@@ -19,8 +19,10 @@ engine's own analysis (`Engine.analyse`), so the features are exactly those
    its probability from models fitted without its fold. Per language pair,
    `high` is the lowest probability at which the held-out answers at or above
    it are right at least TARGET of the time and at most OFF_RATE of off-notes
-   questions reach it; `floor` (below: "none") keeps FLOOR_KEEP of the right
-   answers above it. The stored models are then fitted on all questions.
+   questions reach it; a pair too small for that (English questions on Chinese
+   notes) borrows the strictest of those thresholds when its own held-out
+   questions above it are all answered right; `floor` (below: "none") keeps
+   FLOOR_KEEP of the right answers above it. The stored models are then fitted on all questions.
 
 Writes chatbot/calibration/<model>.json and prints the figures per corpus,
 out of fold and in sample.
@@ -51,6 +53,7 @@ from fit_judge import fit_judge, judge_pool  # noqa: E402
 from fit_picker import fit_picker  # noqa: E402
 from fit_records import FOLDS, load_records, save_records  # noqa: E402
 from fit_report import report  # noqa: E402
+from fit_thresholds import borrowed, high_threshold  # noqa: E402
 
 
 def _engine(notes: Path, index_dir: Path, model: str):
@@ -199,7 +202,7 @@ def _apply(records: list[dict], ranker: dict, judges: dict | None) -> None:
         r["right"] = r["kind"] == "answerable" and bool(r["labels"][best])
         if jud:
             j = jud.get(r["analysis"].language) or jud["en"]
-            r["p"] = judged(j, r["qrow"])
+            r["p"] = judged(j, r["qrow"], r["analysis"].language)
 
 
 def fit(records: list[dict], model_id: str) -> dict:
@@ -217,7 +220,8 @@ def fit(records: list[dict], model_id: str) -> dict:
     for r in records:
         o = oof[id(r)]
         by_pair.setdefault(pair(o["analysis"].language, o["analysis"].cross), []).append(o)
-    high = {key: _high_threshold(rs) for key, rs in sorted(by_pair.items())}
+    high = {key: high_threshold(rs, TARGET, OFF_RATE) for key, rs in sorted(by_pair.items())}
+    high |= borrowed(high, by_pair)
     rights = sorted(o["p"] for o in oof.values() if o["right"])
     floor = float(rights[int((1 - FLOOR_KEEP) * len(rights))]) if rights else 0.0
     floor = min(floor, *high.values())
@@ -238,19 +242,6 @@ def fit(records: list[dict], model_id: str) -> dict:
             f"(folds by article); precision target {TARGET}"
         ),
     }
-
-
-def _high_threshold(val: list[dict]) -> float:
-    """Lowest p where answers at or above are right ≥ TARGET and few off-notes reach it."""
-    ans = sorted((r for r in val if r["kind"] == "answerable"), key=lambda r: -r["p"])
-    off = np.array([r["p"] for r in val if r["kind"] == "off-notes"])
-    best, right = 1.0, 0
-    for i, r in enumerate(ans, 1):
-        right += r["right"]
-        off_rate = float((off >= r["p"]).mean()) if len(off) else 0.0
-        if i >= 20 and right / i >= TARGET and off_rate <= OFF_RATE:
-            best = r["p"]
-    return float(best)
 
 
 def main() -> int:

@@ -84,11 +84,12 @@ def test_a_calibration_without_a_picker_quotes_by_the_ranker(tmp_path, monkeypat
     assert np.array_equal(cal.choose(rows), cal.ranker.score(rows))
 
 
-def test_a_question_none_of_whose_words_the_notes_hold_has_probability_zero():
+def test_a_non_chinese_question_none_of_whose_words_the_notes_hold_has_probability_zero():
     cal = calibration.load(E5_MODEL_ID)
     known = QUESTION_FEATURES.index("known")
     row = np.array(cal.judges["zh"].mean, np.float64)  # an average question
     assert cal.probability(row, "zh") > 0.0
     row[known] = 0.0
-    assert cal.probability(row, "zh") == cal.probability(row, "en") == 0.0
-    assert cal.label(cal.probability(row, "zh"), "zh") == "none"
+    assert cal.probability(row, "en") == 0.0
+    assert cal.label(cal.probability(row, "en"), "en") == "none"
+    assert cal.probability(row, "zh") > 0.0  # "书" may hide in "奥义书": the judge decides
