@@ -19,9 +19,8 @@ engine's own analysis (`Engine.analyse`), so the features are exactly those
    its probability from models fitted without its fold. Per language pair,
    `high` is the lowest probability at which the held-out answers at or above
    it are right at least TARGET of the time and at most OFF_RATE of off-notes
-   questions reach it; a pair too small for that (English questions on Chinese
-   notes) borrows the strictest of those thresholds when its own held-out
-   questions above it are all answered right; `floor` (below: "none") keeps
+   questions reach it; a pair with too few held-out answers for that (English
+   questions on Chinese notes) gets no `high`; `floor` (below: "none") keeps
    FLOOR_KEEP of the right answers above it. The stored models are then fitted on all questions.
 
 Writes chatbot/calibration/<model>.json and prints the figures per corpus,
@@ -53,7 +52,7 @@ from fit_judge import fit_judge, judge_pool  # noqa: E402
 from fit_picker import fit_picker  # noqa: E402
 from fit_records import FOLDS, load_records, save_records  # noqa: E402
 from fit_report import report  # noqa: E402
-from fit_thresholds import borrowed, high_threshold  # noqa: E402
+from fit_thresholds import high_threshold  # noqa: E402
 
 
 def _engine(notes: Path, index_dir: Path, model: str):
@@ -221,7 +220,6 @@ def fit(records: list[dict], model_id: str) -> dict:
         o = oof[id(r)]
         by_pair.setdefault(pair(o["analysis"].language, o["analysis"].cross), []).append(o)
     high = {key: high_threshold(rs, TARGET, OFF_RATE) for key, rs in sorted(by_pair.items())}
-    high |= borrowed(high, by_pair)
     rights = sorted(o["p"] for o in oof.values() if o["right"])
     floor = float(rights[int((1 - FLOOR_KEEP) * len(rights))]) if rights else 0.0
     floor = min(floor, *high.values())

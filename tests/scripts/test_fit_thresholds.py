@@ -28,14 +28,3 @@ def test_off_notes_questions_above_a_threshold_raise_it():
     val = [_q(0.5 + i / 100, True) for i in range(30)] + [_q(0.6, False, "off-notes")] * 2
     val += [_q(0.1, False, "off-notes")] * 8
     assert ft.high_threshold(val, 0.965, 0.02) > 0.6
-
-
-def test_a_small_pair_borrows_the_strictest_threshold_only_when_its_answers_bear_it_out():
-    high = {"en": 0.53, "zh": 0.91, "en>zh": 1.0}
-    good = [_q(0.95, True), _q(0.93, True), _q(0.80, False), _q(0.77, False, "adversarial")]
-    assert ft.borrowed(high, {"en": [], "zh": [], "en>zh": good}) == {"en>zh": 0.91}
-    wrong = good + [_q(0.92, False)]
-    assert ft.borrowed(high, {"en": [], "zh": [], "en>zh": wrong}) == {}
-    unanswered = good + [_q(0.96, False, "adversarial")]
-    assert ft.borrowed(high, {"en": [], "zh": [], "en>zh": unanswered}) == {}
-    assert ft.borrowed(high, {"en": [], "zh": [], "en>zh": [_q(0.5, True)]}) == {}  # none above
