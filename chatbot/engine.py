@@ -202,7 +202,7 @@ class Engine:
     def _analyse(
         self, searcher: Searcher, question: str, query: str, k: int
     ) -> tuple[list[Hit], Analysis]:
-        qv = searcher.embed_query(query)
+        qv = searcher.embed_query(searcher.recased(query))  # e5 reads case: "aigc" as "AIGC"
         # English words in the notes' Chinese, for BM25 and the overlap features; the
         # question's vector stays its own (index.crosslingual).
         query = bridge(query, searcher.lexical)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import dense
+from .casing import forms, recased
 from .chunking import Chunk
 from .embed import Embedder, text_key
 from .lexical import LexicalIndex, tokenize
@@ -77,6 +78,7 @@ class Searcher:
         self._scopes: dict[Scope, np.ndarray] = {}
         self._among: np.ndarray | None = None  # the rows of a scoped copy (`within`)
         self._catalog: tuple[list[str], list[str]] | None = None
+        self._forms: dict[str, str] | None = None  # index.casing, worked out on first use
 
     def baseline(self, query_vector: np.ndarray) -> tuple[float, float]:
         """Mean and spread of the question's cosine to the notes' sentences.
@@ -94,6 +96,12 @@ class Searcher:
         # Not under the lock: embedders guard their own engines, and the
         # default one batches the questions of several users (index.batching).
         return self.embedder.embed_query(query)
+
+    def recased(self, query: str) -> str:
+        """`query` with its lower-case words as the notes write them ("aigc" → "AIGC")."""
+        if self._forms is None:
+            self._forms = forms(self.loaded.notes.values())
+        return recased(query, self._forms)
 
     def embed_texts(self, texts: list[str]) -> np.ndarray:
         """Passage vectors for sentences: from the index, else embedded and remembered."""

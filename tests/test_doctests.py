@@ -37,6 +37,7 @@ MODULES = [
     "chatbot.overlap",
     "chatbot.extent",
     "index.hans",
+    "index.casing",
 ]
 
 
