@@ -1,6 +1,7 @@
 """What kind of value a question asks for, and whether a sentence offers one.
 
-Kinds: language, person, place, date, duration, number, organisation. A
+Kinds: language, person, place, date, duration, number, organisation,
+definition. A
 sentence *offers* a value when it holds one of the asked kind that the question
 itself does not already hold ("谷歌什么时候发布了MusicLM？" is answered by a
 sentence with a date, not by one that only repeats "MusicLM"). Chinese values
@@ -10,6 +11,12 @@ English ones from capitalised words, numbers and date words. An organisation
 capitalised Latin word) or a word ending as institutions do (公司, 大学,
 电视台…). Leaves out: other "which X" (too open to type), and full named-entity
 recognition.
+A *definition* ("什么是PGC？", "MaaS是什么意思？", "What is Dramatron?") is offered
+by a sentence that says what its term is: the term followed by 是/指/即/（/：
+("MaaS（Model as a Service…）", "Dramatron is a…") or named by it ("被称为PGC",
+"known as …", "语言模型系统—Dramatron"); a sentence that only mentions the
+term ("GPT-4还能够处理论文截图") offers none. Asked last, so "什么是X设立的年份"
+stays a date.
 """
 
 from __future__ import annotations
@@ -19,7 +26,16 @@ from functools import lru_cache
 
 from index.hans import simplified
 
-KINDS = ("language", "person", "place", "date", "duration", "number", "organisation")
+KINDS = (
+    "language",
+    "person",
+    "place",
+    "date",
+    "duration",
+    "number",
+    "organisation",
+    "definition",
+)
 
 _ASKS = [
     (
@@ -75,6 +91,42 @@ _ASKS = [
     ),
 ]
 
+# The term a definition question asks about, as group 1 (Simplified, as asked_type reads).
+_DEFINES = [
+    re.compile(
+        r"^(?:请问|请|你知道)?(?:什么是|何谓|啥是)\s*[“\"「]?([^，,。？?”\"」]{1,24})[”\"」]?\s*[？?]?\s*$"
+    ),
+    re.compile(
+        r"^\s*[“\"「]?([^，,。？?的”\"」]{1,24}?)[”\"」]?\s*(?:是什么(?:意思|东西)?|指(?:的是)?什么|是指什么"
+        r"|是什么样的东西|的(?:定义|含义|意思)是什么)\s*[？?]?\s*$"
+    ),
+    re.compile(
+        r"^\s*what (?:is|are|was|were) (?:an? |the )?(\w[\w.\- ]{0,30}?)\s*\??\s*$",
+        re.I,
+    ),
+    re.compile(r"^\s*what (?:does|do) ([\w.\- ]{1,30}?) (?:mean|stand for)\s*\??\s*$", re.I),
+    re.compile(r"^\s*(?:define|what is meant by) ([\w.\- ]{1,30}?)\s*\??\s*$", re.I),
+]
+# "What was the base called", "What was invented by Savery": these ask for something else.
+_NOT_A_TERM = re.compile(
+    r"\b(?:of|in|for|that|to|by|not|called|named|known|used|made|invented|considered)\b", re.I
+)
+# After the term: what says what it is. Before it: what names it.
+_ZH_DEFINES_AFTER = re.compile(
+    r"^[”\"」』）)]?\s*(?:，|,)?\s*(?:是|为|指|即|就是|也称|又称|又名|亦称|简称|（|\(|：|:)"
+)
+_ZH_DEFINES_BEFORE = re.compile(
+    r"(?:称为|称作|叫做|叫作|名为|简称|即|就是|[^\W\d_]—{1,2})\s*[“\"「『]?$"
+)
+_EN_DEFINES_AFTER = re.compile(
+    r"^[\"')]?\s*(?:,\s*(?:an?|the)\b|\(|:|\s+(?:is|are|was|were)\s+(?:an?|the|one)\b"
+    r"|\s+(?:refers to|means|stands for)\b)",
+    re.I,
+)
+_EN_DEFINES_BEFORE = re.compile(
+    r"(?:called|known as|named|termed)\s+(?:an?\s+|the\s+)?[\"']?$", re.I
+)
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -118,14 +170,57 @@ def asked_type(question: str) -> str | None:
 
     >>> asked_type("谷歌什么时候发布了MusicLM？"), asked_type("How many people live there?")
     ('date', 'number')
-    >>> asked_type("What is UGC?") is None
-    True
+    >>> asked_type("What is UGC?"), asked_type("What did the report find?") is None
+    ('definition', True)
     """
     question = simplified(question)
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind
+    return "definition" if _term(question) else None
+
+
+def _term(question: str) -> str | None:
+    """The term a definition question asks about ("什么是PGC？" → "PGC").
+
+    >>> _term("什么是PGC？"), _term("MaaS是什么意思？"), _term("What is Dramatron?")
+    ('PGC', 'MaaS', 'Dramatron')
+    >>> _term("百度的数字人平台叫什么名字？"), _term("What is the name of Baidu's platform?")
+    (None, None)
+    """
+    for pattern in _DEFINES:
+        if m := pattern.search(simplified(question)):
+            term = m.group(1).strip()
+            if len(term.split()) <= 3 and not _NOT_A_TERM.search(term):
+                return term
     return None
+
+
+def defines(question: str, text: str) -> bool:
+    """Does `text` say what the question's term is?
+
+    >>> defines("什么是MaaS？", "MaaS（Model as a Service，模型即服务）的产业结构")
+    True
+    >>> defines("什么是PGC？", "这种内容生产方式被称为PGC")
+    True
+    >>> defines("什么是GPT-4？", "GPT-4还能够处理论文截图")
+    False
+    >>> defines("What is Dramatron?", "Dramatron is a script-writing system.")
+    True
+    """
+    term = _term(question)
+    if not term:
+        return False
+    low, t = simplified(text).lower(), term.lower()
+    at = low.find(t)
+    while at >= 0:
+        before, after = low[:at], low[at + len(t) :]
+        if _ZH_DEFINES_AFTER.search(after) or _ZH_DEFINES_BEFORE.search(before):
+            return True
+        if _EN_DEFINES_AFTER.search(after) or _EN_DEFINES_BEFORE.search(before):
+            return True
+        at = low.find(t, at + 1)
+    return False
 
 
 @lru_cache(maxsize=8192)
@@ -191,6 +286,8 @@ def offers(question: str, text: str, kind: str | None = None) -> bool:
     kind = kind or asked_type(question)
     if kind is None:
         return True
+    if kind == "definition":
+        return defines(question, text)
     mine = values(question, kind)
     q_low = simplified(question).lower()
     return any(v not in mine and v.lower() not in q_low for v in values(text, kind))
