@@ -180,6 +180,7 @@ def asked_type(question: str) -> str | None:
     return "definition" if _term(question) else None
 
 
+@lru_cache(maxsize=1024)  # asked once a candidate sentence
 def _term(question: str) -> str | None:
     """The term a definition question asks about ("什么是PGC？" → "PGC").
 

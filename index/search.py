@@ -78,7 +78,8 @@ class Searcher:
         self._scopes: dict[Scope, np.ndarray] = {}
         self._among: np.ndarray | None = None  # the rows of a scoped copy (`within`)
         self._catalog: tuple[list[str], list[str]] | None = None
-        self._forms: dict[str, str] | None = None  # index.casing, worked out on first use
+        # index.casing's forms, worked out on first use; one dict, so scoped copies share them
+        self._casing: dict[str, dict[str, str]] = {}
 
     def baseline(self, query_vector: np.ndarray) -> tuple[float, float]:
         """Mean and spread of the question's cosine to the notes' sentences.
@@ -99,9 +100,9 @@ class Searcher:
 
     def recased(self, query: str) -> str:
         """`query` with its lower-case words as the notes write them ("aigc" → "AIGC")."""
-        if self._forms is None:
-            self._forms = forms(self.loaded.notes.values())
-        return recased(query, self._forms)
+        if "forms" not in self._casing:
+            self._casing["forms"] = forms(self.loaded.notes.values())
+        return recased(query, self._casing["forms"])
 
     def embed_texts(self, texts: list[str]) -> np.ndarray:
         """Passage vectors for sentences: from the index, else embedded and remembered."""

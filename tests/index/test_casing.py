@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from index.casing import forms, recased
@@ -28,3 +30,12 @@ def test_a_question_in_lower_case_gets_the_answer_of_the_cased_one(real_engine):
     cased = real_engine.ask("Magic3D生成一个3D模型要多久？")
     assert lower.citations and lower.citations[0].quote == cased.citations[0].quote
     assert lower.confidence == cased.confidence
+
+
+@pytest.mark.slow
+def test_a_scoped_copy_shares_the_forms_worked_out_once(real_engine):
+    searcher = real_engine._searcher()
+    searcher.recased("aigc")
+    scoped = copy.copy(searcher)  # as Searcher.within makes a scoped one
+    assert scoped._casing is searcher._casing and "forms" in scoped._casing
+    assert scoped.recased("aigc是什么") == "AIGC是什么"
