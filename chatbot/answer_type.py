@@ -26,6 +26,8 @@ from functools import lru_cache
 
 from index.hans import simplified
 
+from .en_names import names
+
 KINDS = (
     "language",
     "person",
@@ -161,8 +163,6 @@ _ZH_INSTITUTION = re.compile(
     r"|委员会|俱乐部|球队|乐队|科技|网络|传媒|工作室)$"
 )
 _ZH_NUMERALS = "一二两三四五六七八九十百千万亿"
-_CAPITAL = re.compile(r"\b[A-Z][a-zA-Z'\-]+")
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][a-zA-Z'\-]+)")
 
 
 def asked_type(question: str) -> str | None:
@@ -258,8 +258,7 @@ def values(text: str, kind: str) -> set[str]:
     if _CJK.search(text):
         found |= {w for w, flag in _zh_tags(text) if _zh_value(w, flag, kind)}
     elif kind in ("person", "place", "organisation"):
-        starts = {m.group(1) for m in _SENTENCE_START.finditer(text)}
-        found |= {w.lower() for w in _CAPITAL.findall(text) if w not in starts}
+        found |= names(text)
     return found
 
 

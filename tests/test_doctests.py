@@ -29,6 +29,7 @@ MODULES = [
     "chatbot.engine",
     "chatbot.evaluate",
     "chatbot.answer_type",
+    "chatbot.en_names",
     "chatbot.features",
     "chatbot.smalltalk",
     "chatbot.squad",

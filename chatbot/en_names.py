@@ -1,0 +1,42 @@
+"""Proper names in English text, by their capitals (for chatbot.answer_type).
+
+A capitalised word is a name unless it starts a sentence (where any word is
+capitalised) or names a month or a weekday (a date, never a person, place or
+organisation: "on 19 November" answers no "who"). A sentence starts at the
+text's start, after . ! ? and after the markup a note line opens with: list
+bullets and numbers, quote marks, headings and emphasis ("- We move…",
+"1. Tom writes…", "> **Note** …"). Leaves out: names that start a sentence
+("Marco owns it." holds none), full named-entity recognition.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CAPITAL = re.compile(r"\b[A-Z][a-zA-Z'\-]+")
+# A sentence's first word: after the text's start, a sentence's end or a line break, and any
+# markup a note's line opens with (bullets, numbers, quote marks, headings, emphasis, brackets).
+_SENTENCE_START = re.compile(
+    r"(?:^|[.!?]\s+|\n)(?:[\s\-*+>#|(\[\"'“‘_]|\d+[.)]\s)*([A-Z][a-zA-Z'\-]+)"
+)
+_DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+def names(text: str) -> set[str]:
+    """The capitalised words of `text` that name someone or something, lower-cased.
+
+    >>> sorted(names("- We move the release to **19 November**, says Priya."))
+    ['priya']
+    >>> sorted(names("It was built in 1889 by Gustave Eiffel."))
+    ['eiffel', 'gustave']
+    """
+    starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
+    return {
+        m.group(0).lower()
+        for m in _CAPITAL.finditer(text)
+        if m.start() not in starts and m.group(0).lower() not in _DATE_WORDS
+    }

@@ -1,0 +1,24 @@
+import pytest
+
+from chatbot.answer_type import offers
+from chatbot.en_names import names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It was built in 1889 by Gustave Eiffel.", {"gustave", "eiffel"}),
+        ("- We move the release to **19 November**.", set()),  # a bullet starts a sentence
+        ("1. Tom writes the rollback plan by Monday.", set()),  # so does a number; Monday is a date
+        ("> **Note** that Priya signs.", {"priya"}),
+        ("He met Tesla in Paris. Tesla left.", {"tesla", "paris"}),  # by position, not by word
+        ("The report is due in May.", set()),
+    ],
+)
+def test_names_leave_out_sentence_starts_and_dates(text, expected):
+    assert names(text) == expected
+
+
+def test_a_date_does_not_answer_who():
+    assert not offers("Who reviews the migration?", "- We move the release to 19 November.")
+    assert offers("Who reviews the migration?", "Marco owns the migration and Wen Li reviews it.")
