@@ -123,8 +123,8 @@ def cmd_index(args) -> int:
 
     def progress(stage: str, done: int, total: int) -> None:
         nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, unit="text", desc="embedding", file=sys.stderr)
+        if bar is None:  # the rate counts from the first batch's end, not from a standing start
+            bar = tqdm(total=total, initial=done, unit="text", desc="embedding", file=sys.stderr)
         bar.n = done
         bar.refresh()
         if done >= total:  # the build's messages then start on a line of their own

@@ -86,6 +86,10 @@ class EmbeddingCache:
     def __len__(self) -> int:
         return len(self._index.keys() | self._new.keys())
 
+    def missing(self, texts: list[str]) -> int:
+        """How many distinct texts of `texts` `embed` would still have to embed."""
+        return len({model_key(t) for t in texts} - self._index.keys() - self._new.keys())
+
     def embed(
         self,
         texts: list[str],

@@ -182,7 +182,7 @@ def _build(
     # Sentences and headings are embedded now so that answering a question
     # needs one embedding (the question's), not one per candidate sentence.
     quotables = embed_texts(chunks)[len(chunks) :]  # the same texts an upload prepares
-    total = len(texts) + len(quotables)
+    total = cache.missing(texts + quotables)  # what progress counts: texts embedded, not reused
 
     def step(n: int) -> None:
         done[0] += n
