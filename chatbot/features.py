@@ -166,7 +166,9 @@ def analyse(
     mean, std = searcher.baseline(query_vector)
     best_cos = float(cos.max())
     top_score = max(h.score for h in hits) or 1.0
-    covs = np.array([coverage(terms, c.text, idf) for c in cands])
+    cand_words = [set(tokenize(c.text)) for c in cands]
+    chunk_words = {id(c.hit.chunk): set(tokenize(c.hit.chunk.context)) for c in cands}
+    covs = np.array([coverage(terms, c.text, idf, w) for c, w in zip(cands, cand_words)])
     q_grams = grams(query)
     cand_grams = [grams(c.text) & q_grams for c in cands]
     shared = np.array([len(g) / max(1, len(q_grams)) for g in cand_grams])
@@ -175,7 +177,7 @@ def analyse(
     cos_rank[np.argsort(-cos, kind="stable")] = np.arange(1, len(cands) + 1)
     rows = []
     for i, (c, cs) in enumerate(zip(cands, cos, strict=True)):
-        words = set(tokenize(c.text))
+        words = cand_words[i]
         has = offers(question, c.text, kind) if kind else False
         rows.append(
             (
@@ -191,8 +193,8 @@ def analyse(
                 float(c.start == c.hit.chunk.start),
                 longest_run(question, c.text),
                 1.0 / cos_rank[i],
-                coverage(terms, c.hit.chunk.context, idf),
-                coverage(rare, c.text, idf) if rare else 0.0,
+                coverage(terms, c.hit.chunk.context, idf, chunk_words[id(c.hit.chunk)]),
+                coverage(rare, c.text, idf, words) if rare else 0.0,
                 c.hit.score / top_score,
                 1.0 / c.hit.rank,
                 float(has),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Set
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -18,18 +19,32 @@ import numpy as np
 from index.hans import simplified
 
 
-def coverage(terms: list[str], text: str, idf: dict[str, float]) -> float:
+def coverage(
+    terms: list[str], text: str, idf: dict[str, float], words: Set[str] = frozenset()
+) -> float:
     """IDF-weighted share of `terms` that occur in `text` (0…1).
+
+    Given the text's `words` (its tokens, index.lexical.tokenize), a Latin term
+    counts when it is one of them: a stem matches its word forms ("happi":
+    "happy", "happier"), not every word that holds it ("unit" is not in
+    "community"). A Chinese term counts wherever the text holds it, as jieba may
+    cut the note's words otherwise.
 
     >>> round(coverage(["magic3d", "模型"], "Magic3D生成3D网格", {"magic3d": 3.0, "模型": 1.0}), 2)
     0.75
+    >>> coverage(["happi", "unit"], "A happy community.", {}, {"happi", "communiti"})
+    0.5
     """
     terms = list(dict.fromkeys(terms))
     total = sum(idf.get(t, 1.0) for t in terms)
     if not total:
         return 0.0
     low = simplified(text).lower()  # terms are Simplified (index.lexical.tokenize)
-    return sum(idf.get(t, 1.0) for t in terms if t in low) / total
+    if words:
+        found = (t in words if _LATIN.fullmatch(t) else t in low for t in terms)
+    else:
+        found = (t in low for t in terms)
+    return sum(idf.get(t, 1.0) for t, f in zip(terms, found, strict=True) if f) / total
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")

@@ -3,7 +3,9 @@
 Tokens are jieba's search-mode words (long words and their parts, so "数字人平台"
 also matches "数字"), lower-cased, with punctuation and a short list of
 question words and particles removed; runs of Latin letters and digits stay
-whole ("gpt-4" → "gpt", "4"). Leaves out: synonyms, and English stemming.
+whole ("gpt-4" → "gpt", "4"), and a word of Latin letters alone is cut to its
+Snowball stem (PyStemmer: "flights" and "flight", "founded" and "founding"
+meet). Leaves out: synonyms (index.synonyms adds the notes' own).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import math
 import re
 import threading
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +36,28 @@ STOPWORDS = frozenset(
 
 _lock = threading.Lock()
 _ready = False
+_LETTERS = re.compile(r"[a-z]+")
+_stem_lock = threading.Lock()
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """The Snowball stem of a lower-case word of Latin letters; any other token as it is.
+
+    >>> [stem(w) for w in ("flights", "landed", "founding", "gpt", "magic3d", "数字")]
+    ['flight', 'land', 'found', 'gpt', 'magic3d', '数字']
+    """
+    if not _LETTERS.fullmatch(word):
+        return word
+    with _stem_lock:  # a Stemmer object is not thread-safe
+        return _stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
 
 
 def _jieba():
@@ -54,13 +79,15 @@ def tokenize(text: str) -> list[str]:
     ['百度', '数字', '人', '平台']
     >>> tokenize("百度的數字人平臺叫什麼名字？")  # Traditional: the same words
     ['百度', '数字', '人', '平台']
+    >>> tokenize("When does the flight land?")
+    ['flight', 'land']
     """
     jieba = _jieba()
     out = []
     for tok in jieba.cut_for_search(simplified(text).lower()):
         tok = tok.strip()
         if tok and _WORD.search(tok) and tok not in STOPWORDS:
-            out.append(tok)
+            out.append(stem(tok))
     return out
 
 
