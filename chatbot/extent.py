@@ -10,7 +10,9 @@ The quote then runs over those neighbours, never past a line break (a new
 paragraph, heading or list item) and never beyond MAX_WIDE_CHARS.
 Whatever is asked, a sentence that ends in a colon or semicolon runs on through
 its list, and a short label opening a line ("* 读者细分管理。提升…", "Speed. It…")
-runs on into the sentence that explains it: alone, neither says anything.
+runs on into the sentence that explains it: alone, neither says anything. So
+does a Markdown table's row ("| salt | 10 |"): it is quoted from the table's
+header row down, which says what its cells are, when that stays short.
 `reach` is the quote made of a chosen sentence, for `pick` and for fitting alike.
 Leaves out: deciding by the note's discourse structure beyond these cues.
 """
@@ -22,6 +24,7 @@ from dataclasses import replace
 
 from index.chunking import split_sentences
 from index.hans import simplified
+from index.tables import header_start
 
 from .features import SHORT_SENTENCE, Candidate
 
@@ -109,8 +112,33 @@ def widen(c: Candidate, notes: dict[str, str], question: str) -> Candidate:
 
 
 def reach(c: Candidate, notes: dict[str, str], question: str) -> Candidate:
-    """The quote made of the chosen sentence `c`: its list, its label's sense, then `widen`."""
-    return widen(label_on(run_on(c, notes), notes), notes, question)
+    """The quote made of the chosen sentence `c`: its table's header, its list, its label's
+    sense, then `widen`."""
+    return widen(label_on(run_on(under_header(c, notes), notes), notes), notes, question)
+
+
+def under_header(c: Candidate, notes: dict[str, str]) -> Candidate:
+    """A Markdown table's row quoted from the table's header row down to it, within
+    MAX_QUOTE_CHARS; any other sentence, or a row of a longer table, as it is.
+
+    >>> from index.chunking import Chunk
+    >>> from index.search import Hit
+    >>> note = "Dough:\\n| ingredient | grams |\\n|---|---|\\n| flour | 500 |\\n| salt | 10 |\\n"
+    >>> hit = Hit(Chunk("n", "T", "S", 0, len(note), 1, note), 0, 1, 1.0, 1.0, 1.0)
+    >>> at = note.index("| salt")
+    >>> print(under_header(Candidate(hit, at, at + 13, note[at : at + 13]), {"n": note}).text)
+    | ingredient | grams |
+    |---|---|
+    | flour | 500 |
+    | salt | 10 |
+    """
+    text = notes.get(c.hit.chunk.note, "")
+    if c.heading or text[c.start : c.end] != c.text:
+        return c
+    start = header_start(text, c.start)
+    if start is None or c.end - start > MAX_QUOTE_CHARS:
+        return c
+    return replace(c, start=start, text=text[start : c.end])
 
 
 def run_on(c: Candidate, notes: dict[str, str]) -> Candidate:

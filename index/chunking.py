@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .notes import Note, NoteError
 from .sections import PATH_SEP, split_sections
+from .tables import header_row, is_row
 
 # Measured on the dev questions (scripts/tune_chunks.py): see README "Retrieval".
 DEFAULT_CHUNK_SIZE = 300
@@ -137,8 +138,14 @@ class Chunk:
         A sentence that names its subject only by pronoun ("该银行的总部位于…")
         then still says which bank it is about. Only the innermost heading (the
         note's title when it has no other): a whole heading path would outweigh
-        a short sentence.
+        a short sentence. A table's row goes under its table's header row too
+        ("| salt | 10 |" under "| ingredient | grams |": index.tables).
         """
+        if is_row(quotable):
+            at = self.text.find(quotable)
+            header = header_row(self.text, at) if at >= 0 else ""
+            if header:
+                return f"{self.heading}\n{header}\n{quotable}"
         return f"{self.heading}\n{quotable}"
 
     def sentence_texts(self) -> list[str]:

@@ -20,6 +20,7 @@ MODULES = [
     "index.vault",
     "chatbot.links",
     "index.chunking",
+    "index.tables",
     "index.lexical",
     "index.search",
     "chatbot.answer",
