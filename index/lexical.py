@@ -3,9 +3,12 @@
 Tokens are jieba's search-mode words (long words and their parts, so "数字人平台"
 also matches "数字"), lower-cased, with punctuation and a short list of
 question words and particles removed; runs of Latin letters and digits stay
-whole ("gpt-4" → "gpt", "4"), and a word of Latin letters alone is cut to its
-Snowball stem (PyStemmer: "flights" and "flight", "founded" and "founding"
-meet). Leaves out: synonyms (index.synonyms adds the notes' own).
+whole ("gpt-4" → "gpt", "4"). In English chunks a word of Latin letters alone
+is cut to its Snowball stem (PyStemmer: "flights" and "flight", "founded" and
+"founding" meet); in Chinese ones such words are mostly names and stay as
+written, and a question is searched in both forms
+(`LexicalIndex.query_terms`). Leaves out:
+synonyms (index.synonyms adds the notes' own).
 """
 
 from __future__ import annotations
@@ -72,14 +75,14 @@ def _jieba():
     return jieba
 
 
-def tokenize(text: str) -> list[str]:
-    """Search-mode jieba tokens without stopwords or punctuation.
+def words(text: str) -> list[str]:
+    """Search-mode jieba tokens without stopwords or punctuation, as written (lower case).
 
-    >>> tokenize("百度的数字人平台叫什么名字？")
+    >>> words("百度的数字人平台叫什么名字？")
     ['百度', '数字', '人', '平台']
-    >>> tokenize("百度的數字人平臺叫什麼名字？")  # Traditional: the same words
+    >>> words("百度的數字人平臺叫什麼名字？")  # Traditional: the same words
     ['百度', '数字', '人', '平台']
-    >>> tokenize("When does the flight land?")
+    >>> words("When does the flight land?")
     ['flight', 'land']
     """
     jieba = _jieba()
@@ -87,24 +90,80 @@ def tokenize(text: str) -> list[str]:
     for tok in jieba.cut_for_search(simplified(text).lower()):
         tok = tok.strip()
         if tok and _WORD.search(tok) and tok not in STOPWORDS:
-            out.append(stem(tok))
+            out.append(tok)
     return out
+
+
+def tokenize(text: str) -> list[str]:
+    """`words` with English words as their stems: the form the overlap features, idf and
+    the known-words share compare in.
+
+    >>> tokenize("The flights landed at Kansai")
+    ['flight', 'land', 'kansai']
+    """
+    return [stem(w) for w in words(text)]
+
+
+def index_terms(text: str, english: bool) -> list[str]:
+    """A chunk's BM25 terms: stems in an English chunk, its words as written in any other.
+
+    The Latin words of Chinese text are mostly names ("Transformer", "Diffusion"): as stems
+    they would meet other words ("transformation"). A question is searched in both forms
+    (`LexicalIndex.query_terms`).
+
+    >>> index_terms("Transformer模型", False), index_terms("Transformers rock", True)
+    (['transformer', '模型'], ['transform', 'rock'])
+    """
+    return tokenize(text) if english else words(text)
 
 
 class LexicalIndex:
     """BM25 over pre-tokenised chunks; scores for every chunk at once."""
 
-    def __init__(self, corpus_tokens: list[list[str]]) -> None:
+    def __init__(self, corpus_tokens: list[list[str]], stemmed: list[bool] | None = None) -> None:
+        """`stemmed[i]`: chunk i's tokens are stems already (an English chunk's, see
+        `index_terms`); a stem stemmed again may change ("represents" → "repres" → "repr")."""
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         self.size = len(corpus_tokens)
         self.df: Counter[str] = Counter(t for toks in corpus_tokens for t in set(toks))
+        stemmed = stemmed or [False] * self.size
+        # Words written otherwise than their stems in chunks not stemmed ("diffusion" in
+        # Chinese text): a question's word is searched as written too where they are.
+        self.unstemmed: frozenset[str] = frozenset(
+            t
+            for toks, done in zip(corpus_tokens, stemmed, strict=True)
+            if not done
+            for t in toks
+            if stem(t) != t
+        )
+        # In the form `tokenize` gives, for idf and the known share: any chunk's word as a stem.
+        self.stem_df: Counter[str] = Counter(
+            f
+            for toks, done in zip(corpus_tokens, stemmed, strict=True)
+            for f in (set(toks) if done else {stem(t) for t in toks})
+        )
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if self.size:
             # bm25s refuses an empty document; a placeholder token keeps rows aligned.
             docs = [toks or ["\x00"] for toks in corpus_tokens]
             self._bm25.index(docs, show_progress=False)
+
+    def query_terms(self, query: str) -> list[str]:
+        """The question's BM25 terms: each word's stem, which English chunks hold, and the
+        word as written when chunks not stemmed hold it so; no chunk holds both forms,
+        so no word counts twice, and English notes are searched by stems alone.
+
+        >>> lex = LexicalIndex([["stable", "diffusion", "生成"], ["model", "run"]], [False, True])
+        >>> lex.query_terms("Stable Diffusion models")
+        ['stabl', 'stable', 'diffus', 'diffusion', 'model']
+        """
+        return list(
+            dict.fromkeys(
+                f for w in words(query) for f in (stem(w), w) if f == stem(w) or f in self.unstemmed
+            )
+        )
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         if not self.size:
@@ -115,17 +174,14 @@ class LexicalIndex:
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
 
     def idf(self, terms: list[str]) -> dict[str, float]:
-        """BM25's idf of each term (rare words weigh more)."""
-        n = self.size
-        return {
-            t: math.log(1 + (n - self.df.get(t, 0) + 0.5) / (self.df.get(t, 0) + 0.5))
-            for t in terms
-        }
+        """BM25's idf of each term of `tokenize` (rare words weigh more)."""
+        n, df = self.size, self.stem_df
+        return {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
 
     def known_share(self, terms: list[str]) -> float:
-        """IDF-weighted share of `terms` that occur in the corpus (0…1)."""
+        """IDF-weighted share of `terms` (of `tokenize`) that occur in the corpus (0…1)."""
         if not terms or not self.size:
             return 0.0
         idf = self.idf(terms)  # an unknown word has the highest idf
         total = sum(idf.values())
-        return sum(v for t, v in idf.items() if t in self.df) / total if total else 0.0
+        return sum(v for t, v in idf.items() if t in self.stem_df) / total if total else 0.0

@@ -21,6 +21,7 @@ from . import dense
 from .casing import forms, recased
 from .chunking import Chunk
 from .embed import Embedder, text_key
+from .hans import language_of
 from .lexical import LexicalIndex, tokenize
 from .scope import Scope, folders, scope_rows, tags
 from .store import LoadedIndex
@@ -69,7 +70,8 @@ class Searcher:
         self.dense_weight = dense_weight
         self.sentence_weight = sentence_weight
         self._sent_vecs, self._sent_rows = _sentence_rows(loaded)
-        self.lexical = LexicalIndex(loaded.terms)
+        english = [language_of(c.text) == "en" for c in loaded.chunks]  # as index_terms were
+        self.lexical = LexicalIndex(loaded.terms, english)
         # Texts missing from the index are embedded one batch at a time; the UI calls from
         # several threads.
         self._embed_lock = threading.Lock()
@@ -165,7 +167,7 @@ class Searcher:
             empty = np.zeros(0, np.float32)
             return Scored(np.zeros(0, np.int64), empty, empty, qv, 0.0)
         terms = tokenize(query)
-        lex_all = self.lexical.scores(terms)
+        lex_all = self.lexical.scores(self.lexical.query_terms(query))
         k = min(n, CANDIDATES)
         lex_rows = pool[np.argpartition(-lex_all[pool], k - 1)[:k]] if k < n else pool
         lex_rows = lex_rows[lex_all[lex_rows] > 0]

@@ -34,7 +34,8 @@ from .generations import (  # noqa: F401 - current_generation re-exported
     current_generation,
     write_sources,
 )
-from .lexical import tokenize
+from .hans import language_of
+from .lexical import index_terms
 from .loading import (  # noqa: F401 - re-exported
     FORMAT_VERSION,
     IndexSettings,
@@ -161,7 +162,8 @@ def _build(
                 report.errors.append(str(exc))
                 continue
             report.warnings.extend(note.warnings)
-            pairs, tags = [(c, tokenize(c.context)) for c in new], note_tags(note.meta)
+            pairs = [(c, index_terms(c.context, language_of(c.text) == "en")) for c in new]
+            tags = note_tags(note.meta)
         chunks.extend(c for c, _ in pairs)
         terms.extend(t for _, t in pairs)
         notes_meta.append({"path": path, "sha256": sha, "chunks": len(pairs), "tags": tags})
