@@ -167,7 +167,10 @@ def analyse(
     best_cos = float(cos.max())
     top_score = max(h.score for h in hits) or 1.0
     cand_words = [set(tokenize(c.text)) for c in cands]
-    chunk_words = {id(c.hit.chunk): set(tokenize(c.hit.chunk.context)) for c in cands}
+    chunk_words: dict[int, set[str]] = {}  # each passage's words, read once
+    for c in cands:
+        if id(c.hit.chunk) not in chunk_words:
+            chunk_words[id(c.hit.chunk)] = set(tokenize(c.hit.chunk.context))
     covs = np.array([coverage(terms, c.text, idf, w) for c, w in zip(cands, cand_words)])
     q_grams = grams(query)
     cand_grams = [grams(c.text) & q_grams for c in cands]

@@ -161,23 +161,21 @@ def test_full_width_letters_and_digits_meet_the_words_typed_half_width(tmp_path,
 
 
 def test_progress_counts_the_texts_embedded_not_those_reused(notes_dir, tmp_path, fake_embedder):
-    seen = []
-    rep = build_index(
-        [notes_dir],
-        tmp_path / "ix",
-        fake_embedder,
-        _settings(fake_embedder),
-        progress=lambda stage, done, total: seen.append((done, total)),
-    )
+    def build():
+        seen = []
+        settings = _settings(fake_embedder)
+        report = build_index(
+            [notes_dir],
+            tmp_path / "ix",
+            fake_embedder,
+            settings,
+            progress=lambda stage, done, total: seen.append((done, total)),
+        )
+        return report, seen
+
+    rep, seen = build()
     assert seen and seen[-1] == (rep.embedded, rep.embedded)  # ends full, at what was embedded
     (notes_dir / "new.md").write_text("# 新笔记\n\n这是一条全新的笔记，讲的是量子计算。\n", "utf-8")
-    seen.clear()
-    rep = build_index(
-        [notes_dir],
-        tmp_path / "ix",
-        fake_embedder,
-        _settings(fake_embedder),
-        progress=lambda stage, done, total: seen.append((done, total)),
-    )
+    rep, seen = build()
     assert seen[-1] == (rep.embedded, rep.embedded) and 0 < rep.embedded < 5
     assert {total for _, total in seen} == {rep.embedded}  # the reused note counts for nothing
