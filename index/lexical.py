@@ -6,9 +6,8 @@ question words and particles removed; runs of Latin letters and digits stay
 whole ("gpt-4" → "gpt", "4"). In English chunks a word of Latin letters alone
 is cut to its Snowball stem (PyStemmer: "flights" and "flight", "founded" and
 "founding" meet); in Chinese ones such words are mostly names and stay as
-written, and a question is searched in both forms
-(`LexicalIndex.query_terms`). Leaves out:
-synonyms (index.synonyms adds the notes' own).
+written, and a question is searched in both forms (`LexicalIndex.query_terms`).
+Leaves out: synonyms (index.synonyms adds the notes' own).
 """
 
 from __future__ import annotations
