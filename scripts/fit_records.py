@@ -1,6 +1,7 @@
 """The features collected by scripts/fit_confidence.py, cached as one .npz (no pickle).
 
-Asking all 4,765 questions takes minutes; refitting from the cache, seconds.
+Asking for all 9,442 records (4,765 questions, most asked twice) takes minutes; refitting
+from the cache, seconds.
 A cache collected for other SENTENCE_FEATURES is ignored (collected again).
 """
 
