@@ -3,12 +3,14 @@
 Paragraphs styled "Heading N" (or whose style has an outline level N) become
 `#`×(N+1) lines and a "Title" paragraph the one `#` line and the note's
 title, so the heading path of every chunk is the document's own outline (a
-lone `#` line is the note's title to index.sections, never a Heading 1). Table rows are read as
-their cells joined by " | ". A .docx is a ZIP archive: before python-docx
-unpacks it, the sizes its directory declares are checked (zipfile never
-inflates a member past its declared size), so a zip bomb is refused after
-reading its directory, not after filling memory. Leaves out: headers,
-footers, footnotes, comments, text boxes and tracked deletions.
+lone `#` line is the note's title to index.sections, never a Heading 1). A table
+becomes a Markdown table, its first row the header (index.tables: a row is
+embedded and quoted under it); a one-row table, its cells joined by " | ". A
+.docx is a ZIP archive: before python-docx unpacks it, the sizes its directory
+declares are checked (zipfile never inflates a member past its declared size),
+so a zip bomb is refused after reading its directory, not after filling memory.
+Leaves out: headers, footers, footnotes, comments, text boxes and tracked
+deletions.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 import zipfile
 
 from .extract import Extracted, ExtractError, heading, markdown_safe
+from .tables import markdown_table
 
 MAX_UNPACKED = 100 * 1024 * 1024  # all members together, as the archive declares them
 MAX_DOCUMENT_XML = 32 * 1024 * 1024  # the body; lxml's tree takes several times this
@@ -79,11 +82,16 @@ def _blocks(doc) -> tuple[list[str], str]:
             else:
                 blocks.append("\n".join(markdown_safe(ln) for ln in text.split("\n")))
         elif isinstance(item, Table):
+            rows = []
             for row in item.rows:
                 cells = [" ".join(c.text.split()) for c in row.cells]
                 cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]  # merged
                 if cells:
-                    blocks.append(markdown_safe(" | ".join(cells)))
+                    rows.append(cells)
+            if len(rows) == 1:
+                blocks.append(markdown_safe(" | ".join(rows[0])))
+            elif rows:  # a header row and the rows under it: quoted from the header down
+                blocks.append(markdown_table(rows))
     return blocks, title
 
 

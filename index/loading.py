@@ -26,8 +26,9 @@ from .notes import NoteError, parse_note
 # 4: sentences under their heading; 5: each note's tags; 6: "U.S." ends no sentence;
 # 7: Traditional text split into words as Simplified; 8: and embedded as Simplified, and
 # full-width letters and digits read as ASCII; 9: English words as their Snowball stems;
-# 10: a table's row embedded under its header row; 11: stems in English chunks only
-FORMAT_VERSION = 11
+# 10: a table's row embedded under its header row; 11: stems in English chunks only;
+# 12: a Word document's tables as Markdown tables
+FORMAT_VERSION = 12
 FILES = {"chunks.json", "dense.faiss", "sentences.npz"}
 
 

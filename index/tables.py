@@ -3,8 +3,9 @@
 A row ("| salt | 10 |") says what it means only with its table's header row
 ("| ingredient | grams |"): it is embedded under it (index.chunking) and quoted
 from it down (chatbot.extent). A table here is a run of lines opening with "|",
-its second line a rule ("|---|:---:|"). Leaves out: tables without a rule line,
-HTML tables, cells that span lines.
+its second line a rule ("|---|:---:|"); a Word document's tables are written so
+(`markdown_table`). Leaves out: tables without a rule line, HTML tables, cells
+that span lines.
 """
 
 from __future__ import annotations
@@ -51,6 +52,19 @@ def header_row(text: str, at: int) -> str:
     """The header row of the table whose row opens at `at`, or "" (see `header_start`)."""
     start = header_start(text, at)
     return "" if start is None else _line(text, start)
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    """Rows of cells (a document's table) as a Markdown table, the first row its header.
+
+    >>> print(markdown_table([["Item", "Room"], ["Freezer", "B12"], ["a|b", ""]]))
+    | Item | Room |
+    |---|---|
+    | Freezer | B12 |
+    | a\\|b |  |
+    """
+    lines = ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+    return "\n".join(lines[:1] + ["|" + "---|" * len(rows[0])] + lines[1:])
 
 
 def _line(text: str, at: int) -> str:

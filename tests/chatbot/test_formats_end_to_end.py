@@ -35,6 +35,8 @@ QUESTIONS = [
     ("What are acid spills neutralised with?", "sodium bicarbonate", "manual.docx", None,
      f"Safety{PATH_SEP}Spills"),
     ("How fast does the centrifuge spin?", "4000 revolutions", "manual.docx", None, "Equipment"),
+    ("Which room is the freezer in?", "| Item | Room |\n|---|---|\n| Freezer | B12 |",
+     "manual.docx", None, "Equipment"),  # a Word table's row, quoted under its header row
     ("What salinity did the Alpha probe measure?", "35 grams per litre", "Alpha.md", None, None),
     ("When does the field season of Alpha end?", "ends in October", "Alpha.md", None, None),
     ("How long does the kettle take to boil?", "ninety seconds", "plain.md", None, None),

@@ -105,7 +105,14 @@ def test_docx_headings_become_the_heading_path(tmp_path):
     assert _chunk_with(chunks, "sodium bicarbonate").section == f"Safety{PATH_SEP}Spills"
     assert _chunk_with(chunks, "4000 revolutions").section == "Equipment"
     assert _chunk_with(chunks, "Freezer | B12").section == "Equipment"  # a table row
+    assert "| Item | Room |\n|---|---|\n| Freezer | B12 |" in note.text  # a Markdown table
     assert _chunk_with(chunks, "lab's routines").section == "Lab Manual"
+
+
+def test_a_word_tables_row_is_embedded_under_its_header_row(tmp_path):
+    note = read_note(make_docx(tmp_path / "manual.docx"))
+    row = _chunk_with(chunk_note(note), "| Freezer | B12 |")
+    assert row.in_context("| Freezer | B12 |") == "Equipment\n| Item | Room |\n| Freezer | B12 |"
 
 
 def test_html_keeps_the_readable_text_and_drops_the_furniture(tmp_path):
