@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .notes import Note, NoteError
 from .sections import PATH_SEP, split_sections
-from .tables import header_row, is_row
+from .tables import header_row, header_start, is_row
 
 # Measured on the dev questions (scripts/tune_chunks.py): see README "Retrieval".
 DEFAULT_CHUNK_SIZE = 300
@@ -119,6 +119,8 @@ class Chunk:
     end: int
     line: int  # 1-based line of `start`
     text: str
+    # The header row of the table the chunk starts in, when that row lies in an earlier chunk
+    table_header: str = ""
 
     @property
     def head(self) -> str:
@@ -139,11 +141,14 @@ class Chunk:
         then still says which bank it is about. Only the innermost heading (the
         note's title when it has no other): a whole heading path would outweigh
         a short sentence. A table's row goes under its table's header row too
-        ("| salt | 10 |" under "| ingredient | grams |": index.tables).
+        ("| salt | 10 |" under "| ingredient | grams |": index.tables), also when
+        the header row is in an earlier chunk of a long table.
         """
         if is_row(quotable):
             at = self.text.find(quotable)
             header = header_row(self.text, at) if at >= 0 else ""
+            if not header and at >= 0 and all(map(is_row, self.text[:at].splitlines())):
+                header = self.table_header  # the rows above it, up to the chunk's start
             if header:
                 return f"{self.heading}\n{header}\n{quotable}"
         return f"{self.heading}\n{quotable}"
@@ -199,6 +204,12 @@ def _splitter(size: int, overlap: int):
     )
 
 
+def _header_above(text: str, start: int) -> str:
+    """The header row of the table a chunk starting at `start` opens inside, if it is above."""
+    at = header_start(text, start)
+    return "" if at is None or at >= start else header_row(text, start)
+
+
 def chunk_note(
     note: Note,
     size: int = DEFAULT_CHUNK_SIZE,
@@ -236,6 +247,7 @@ def chunk_note(
                     end=start + len(piece),
                     line=lines.line_at(start),
                     text=piece,
+                    table_header=_header_above(text, start),
                 )
             )
         if len(chunks) > max_texts:  # before counting sentences: no need to look further

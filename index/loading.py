@@ -187,7 +187,7 @@ def _read_files(gen: Path, manifest: dict):
         raise IndexCorrupt(f"{gen}: manifest does not list the index files")
     try:
         rows = json.loads(blobs["chunks.json"].decode("utf-8"))["chunks"]
-        chunks = [Chunk(**{k: r[k] for k in Chunk.__dataclass_fields__}) for r in rows]
+        chunks = [Chunk(**{k: r[k] for k in Chunk.__dataclass_fields__ if k in r}) for r in rows]
         terms = [list(r["terms"]) for r in rows]
         faiss_index = dense.from_bytes(blobs["dense.faiss"])
         sentences = _read_vectors(blobs["sentences.npz"])

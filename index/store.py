@@ -81,7 +81,7 @@ def _previous(
     by_path: dict[str, list[tuple[Chunk, list[str]]]] = {}
     for r in rows:
         try:
-            c = Chunk(**{k: r[k] for k in Chunk.__dataclass_fields__})
+            c = Chunk(**{k: r[k] for k in Chunk.__dataclass_fields__ if k in r})
         except (KeyError, TypeError):
             return {}, {}
         by_path.setdefault(c.note, []).append((c, list(r.get("terms", []))))

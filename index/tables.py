@@ -4,8 +4,9 @@ A row ("| salt | 10 |") says what it means only with its table's header row
 ("| ingredient | grams |"): it is embedded under it (index.chunking) and quoted
 from it down (chatbot.extent). A table here is a run of lines opening with "|",
 its second line a rule ("|---|:---:|"); a Word document's tables are written so
-(`markdown_table`). Leaves out: tables without a rule line, HTML tables, cells
-that span lines.
+(`markdown_table`). A chunk that starts inside a long table keeps its header
+row (index.chunking). Leaves out: tables without a rule line, HTML tables,
+cells that span lines.
 """
 
 from __future__ import annotations

@@ -53,3 +53,18 @@ def test_no_header_without_a_rule_line_or_for_a_row_inside_a_line():
     hit = Hit(_chunk(long), 0, 1, 1.0, 1.0, 1.0)
     quoted = reach(Candidate(hit, at, at + 12, long[at : at + 12]), {"bread.md": long}, "r59?")
     assert quoted.text == "| r59 | 59 |"  # too long a table: the row alone
+
+
+def test_a_row_in_a_later_chunk_of_a_long_table_is_embedded_under_the_header_row():
+    from index.chunking import chunk_note
+    from index.notes import parse_note
+
+    text = "# Stock\n\n| item | shelf |\n|---|---|\n"
+    text += "".join(f"| part {i:02d} | shelf {i % 7} |\n" for i in range(40))
+    chunks = chunk_note(parse_note(text.encode(), "stock.md"))
+    later = [c for c in chunks if "| part 39 |" in c.text and "| item |" not in c.text]
+    assert later, "the table should run over more than one chunk"
+    c = later[-1]
+    assert c.table_header == "| item | shelf |"
+    assert c.in_context("| part 39 | shelf 4 |") == "Stock\n| item | shelf |\n| part 39 | shelf 4 |"
+    assert chunks[0].table_header == ""  # the chunk that holds the header row reads it itself
