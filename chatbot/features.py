@@ -20,7 +20,8 @@ import numpy as np
 
 from index.chunking import split_sentences
 from index.hans import language_of
-from index.lexical import tokenize
+from index.lexical import offered_terms, tokenize
+from index.lexical import words as words_of
 from index.search import Hit, Searcher
 from index.sections import PATH_SEP
 
@@ -166,14 +167,21 @@ def analyse(
     mean, std = searcher.baseline(query_vector)
     best_cos = float(cos.max())
     top_score = max(h.score for h in hits) or 1.0
-    cand_words = [set(tokenize(c.text)) for c in cands]
-    chunk_words: dict[int, set[str]] = {}  # each passage's words, read once
+    asked = set(words_of(query))
+    english: dict[int, bool] = {}  # each passage's language, and its words, read once
+    chunk_words: dict[int, set[str]] = {}
     for c in cands:
         if id(c.hit.chunk) not in chunk_words:
-            chunk_words[id(c.hit.chunk)] = set(tokenize(c.hit.chunk.context))
+            english[id(c.hit.chunk)] = language_of(c.hit.chunk.text) == "en"
+            chunk_words[id(c.hit.chunk)] = offered_terms(
+                c.hit.chunk.context, english[id(c.hit.chunk)], asked
+            )
+    cand_words = [offered_terms(c.text, english[id(c.hit.chunk)], asked) for c in cands]
     covs = np.array([coverage(terms, c.text, idf, w) for c, w in zip(cands, cand_words)])
     q_grams = grams(query)
-    cand_grams = [grams(c.text) & q_grams for c in cands]
+    cand_grams = [
+        grams(c.text, None if english[id(c.hit.chunk)] else asked) & q_grams for c in cands
+    ]
     shared = np.array([len(g) / max(1, len(q_grams)) for g in cand_grams])
     local = local_coverage(q_grams, cand_grams)
     cos_rank = np.empty(len(cands))

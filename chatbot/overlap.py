@@ -56,17 +56,22 @@ _LATIN_STOP = frozenset(
 )
 
 
-def grams(text: str) -> set[str]:
-    """Character bigrams of Chinese runs and 5-letter stems of other words.
+def grams(text: str, only: Set[str] | None = None) -> set[str]:
+    """Character bigrams of Chinese runs and 5-letter stems of other words; with `only`, the
+    stems of just the words in it (a Chinese sentence's Latin words are names: one counts
+    where the question writes it so, index.lexical.offered_terms).
 
     >>> sorted(grams("2007年人口 founded"))
     ['2007', 'found', '人口', '年人']
+    >>> sorted(grams("视觉Transformer和Diffusion", only={"diffusion"}))
+    ['diffu', '和', '视觉']
     """
     low = simplified(text).lower()
     out = set()
     for run in _CJK_RUN.findall(low):
         out.update(run[i : i + 2] for i in range(len(run) - 1)) if len(run) > 1 else out.add(run)
-    out.update(w[:5] for w in _LATIN.findall(low) if w not in _LATIN_STOP)
+    latin = (w for w in _LATIN.findall(low) if w not in _LATIN_STOP)
+    out.update(w[:5] for w in latin if only is None or w in only)
     return out
 
 

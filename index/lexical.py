@@ -116,6 +116,25 @@ def index_terms(text: str, english: bool) -> list[str]:
     return tokenize(text) if english else words(text)
 
 
+def offered_terms(text: str, english: bool, asked: set[str]) -> set[str]:
+    """A sentence's words in the form the overlap features compare with a question's stems.
+
+    An English sentence's as stems. In any other, a Latin word (mostly a name)
+    as its stem only where the question writes it so (`asked`: its `words`),
+    else as written: "transformation" (stem "transform") does not meet
+    "Transformer" in Chinese text, "Diffusion" meets "Diffusion".
+
+    >>> sorted(offered_terms("视觉Transformer模型", False, {"transformation"}))
+    ['transformer', '模型', '视觉']
+    >>> sorted(offered_terms("Diffusion模型", False, {"diffusion"}))
+    ['diffus', '模型']
+    """
+    ws = words(text)
+    if english:
+        return {stem(w) for w in ws}
+    return {stem(w) if w in asked else w for w in ws}
+
+
 class LexicalIndex:
     """BM25 over pre-tokenised chunks; scores for every chunk at once."""
 
