@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .notes import Note, NoteError
 from .sections import PATH_SEP, split_sections
-from .tables import header_row, header_start, is_row
+from .tables import header_row, is_row
 
 # Measured on the dev questions (scripts/tune_chunks.py): see README "Retrieval".
 DEFAULT_CHUNK_SIZE = 300
@@ -204,12 +204,6 @@ def _splitter(size: int, overlap: int):
     )
 
 
-def _header_above(text: str, start: int) -> str:
-    """The header row of the table a chunk starting at `start` opens inside, if it is above."""
-    at = header_start(text, start)
-    return "" if at is None or at >= start else header_row(text, start)
-
-
 def chunk_note(
     note: Note,
     size: int = DEFAULT_CHUNK_SIZE,
@@ -247,7 +241,7 @@ def chunk_note(
                     end=start + len(piece),
                     line=lines.line_at(start),
                     text=piece,
-                    table_header=_header_above(text, start),
+                    table_header=header_row(text, start),  # "" unless it starts on a row
                 )
             )
         if len(chunks) > max_texts:  # before counting sentences: no need to look further
