@@ -19,25 +19,24 @@ def _lexical_rank(tmp_path, fake_embedder, notes: dict[str, str], query: str) ->
     return [searcher.chunks[i].note.rsplit("/", 1)[-1] for i in order if scores[i] > 0]
 
 
+TRIP = {
+    "trip.md": "# Trip\n\nFlights: LH716 lands in Osaka at 17:05.\n",
+    "other.md": "# Other\n\nThe garden needs water in summer.\n",
+}
+MODELS = {
+    "model.md": "# 模型\n\n视觉大模型以视觉Transformer为基础。\n",
+    "diffusion.md": "# 扩散\n\nStable Diffusion可以根据文字生成图像。\n",
+}
+
+
 def test_an_inflected_question_finds_its_english_note(tmp_path, fake_embedder):
-    notes = {
-        "trip.md": "# Trip\n\nFlights: LH716 lands in Osaka at 17:05.\n",
-        "other.md": "# Other\n\nThe garden needs water in summer.\n",
-    }
-    assert _lexical_rank(tmp_path, fake_embedder, notes, "When does the flight land?") == [
-        "trip.md"
-    ]
+    assert _lexical_rank(tmp_path, fake_embedder, TRIP, "When does the flight land?") == ["trip.md"]
 
 
 def test_a_name_in_chinese_text_meets_its_own_form_not_its_stems_kin(tmp_path, fake_embedder):
-    notes = {
-        "model.md": "# 模型\n\n视觉大模型以视觉Transformer为基础。\n",
-        "diffusion.md": "# 扩散\n\nStable Diffusion可以根据文字生成图像。\n",
-    }
-    assert _lexical_rank(tmp_path, fake_embedder, notes, "What is Stable Diffusion?") == [
-        "diffusion.md"
-    ]
-    assert _lexical_rank(tmp_path / "b", fake_embedder, notes, "transformation in education") == []
+    found = _lexical_rank(tmp_path, fake_embedder, MODELS, "What is Stable Diffusion?")
+    assert found == ["diffusion.md"]
+    assert _lexical_rank(tmp_path / "b", fake_embedder, MODELS, "transformation in education") == []
 
 
 def test_idf_and_known_share_read_both_forms_as_stems():
