@@ -1,4 +1,4 @@
-"""An English question's words in the notes' Chinese, by dictionary (CC-CEDICT).
+"""A question's words in the notes' other language, by dictionary (CC-CEDICT).
 
 e5 relates an English question to Chinese notes, but BM25 and the quote's
 word-overlap features see nothing they share ("Baidu's digital human platform"
@@ -9,10 +9,12 @@ words among the notes' words by their pinyin (index.pinyin: "Ximalaya" →
 喜马拉雅); the Chinese words found, kept only when the notes use them (so the
 notes choose among a word's senses: "platform" → 平台, not 站台 in notes
 without trains), join the question's words for BM25 and the overlap features.
-The question's vector stays its own. Used only when most of the question's
-words are unknown to the notes, so an English question on English notes is
-unchanged. Leaves out: word senses beyond the notes' own vocabulary, phrases
-of three words or more, translation of Chinese questions for English notes.
+A Chinese question on English notes the other way round: each of its words'
+first senses in English ("预算" → "budget"), kept where the English notes use
+them. The question's vector stays its own. Used when most of the question's
+words are unknown to the notes, and always when the notes hold both languages,
+so a question on notes of its own language alone is unchanged. Leaves out: word
+senses beyond the notes' own vocabulary, phrases of three words or more.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .hans import language_of
 from .pinyin import by_pinyin, read_words
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _STOP = frozenset(
     "the a an of to in on for is are was were be been what which who whom whose when where why how "
     "do does did can could should would will with by at as from that this these those it its and "
@@ -114,6 +117,61 @@ def chinese_terms(
     return list(dict.fromkeys(out))
 
 
+_SENSES = 3  # a Chinese word's first senses (CC-CEDICT lists the common ones first)
+_NOT_A_GLOSS = ("cl:", "variant of", "see ", "abbr.", "old variant", "surname", "used in", "also ")
+_FILLER = frozenset(
+    "sth sb etc oneself something someone up out off over go get put take come become see very "
+    "much many more most also all some any other".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _english_glossary() -> dict[str, tuple[str, ...]]:
+    """Simplified word → the English words of its first glosses, lower case, in order
+    ("预算" → ("budget",); "客户" → ("client", "customer")). Read once (~2 s)."""
+    out: dict[str, dict[str, None]] = {}
+    for line in dictionary_lines():
+        m = _LINE.match(line)
+        if not m:
+            continue
+        senses = [g for g in m.group(2).split("/") if g.strip()][:_SENSES]
+        found = out.setdefault(m.group(1), {})
+        for gloss in (g for sense in senses for g in sense.split(";")):
+            g = re.sub(r"\(.*?\)|\[.*?\]", "", gloss).strip().lower()
+            if not g or g.startswith(_NOT_A_GLOSS):
+                continue
+            for w in _WORD.findall(g):
+                if w not in _STOP and w not in _FILLER and not w.isdigit():
+                    found[w] = None
+    return {k: tuple(v) for k, v in out.items() if v}
+
+
+def english_glossary() -> dict[str, tuple[str, ...]]:
+    with _lock:
+        return _english_glossary()
+
+
+def english_terms(question: str, vocabulary: Container[str]) -> list[str]:
+    """English words for the Chinese question's words, kept where `vocabulary` (the English
+    notes' stems) holds their stems: the notes choose among a word's senses.
+
+    >>> english_terms("项目Falcon的预算是多少？", {"budget", "project", "falcon"})
+    ['project', 'budget']
+    >>> english_terms("What is the budget?", {"budget"})
+    []
+    """
+    from .lexical import stem, words
+
+    if language_of(question) != "zh":
+        return []
+    gloss = english_glossary()
+    out: list[str] = []
+    for w in words(question):  # jieba's words, in Simplified characters
+        if _HAN.search(w):
+            out += [g for g in gloss.get(w, ()) if stem(g) in vocabulary]
+    return list(dict.fromkeys(out))
+
+
 _reads: WeakKeyDictionary = WeakKeyDictionary()  # LexicalIndex → its words by pinyin
 
 
@@ -129,18 +187,26 @@ BRIDGE_BELOW = 0.5  # the question's known share (IDF-weighted) under which it i
 
 
 def bridge(query: str, lexical) -> str:
-    """`query` followed by the Chinese words of its English ones that the notes use,
-    when most of its own words are unknown to the notes (`lexical`: their LexicalIndex);
-    else `query` as it is. Without the dictionary package, as it is."""
+    """`query` followed by its words in the notes' other language, those the notes use
+    (`lexical`: their LexicalIndex): an English question's Chinese words, a Chinese
+    question's English ones. Done when most of the question's own words are unknown to
+    the notes, and always when the notes hold both languages (the answer may be in
+    either; the words of the question's own language are known from the other notes).
+    Else, or without the dictionary package, `query` as it is."""
     from .lexical import tokenize
 
-    if language_of(query) == "zh":
-        return query
+    zh = language_of(query) == "zh"
+    other = "en" if zh else "zh"
     terms = tokenize(query)
-    if not terms or lexical.known_share(terms) >= BRIDGE_BELOW:
+    if not terms or other not in lexical.languages:
+        return query
+    if len(lexical.languages) < 2 and lexical.known_share(terms) >= BRIDGE_BELOW:
         return query
     try:
-        extra = chinese_terms(query, lexical.df, _read(lexical))
+        if zh:
+            extra = english_terms(query, lexical.english_df)
+        else:
+            extra = chinese_terms(query, lexical.df, _read(lexical))
     except ImportError:
         return query
     return f"{query} {' '.join(extra)}" if extra else query

@@ -162,6 +162,12 @@ class LexicalIndex:
             for toks, done in zip(corpus_tokens, stemmed, strict=True)
             for f in (set(toks) if done else {stem(t) for t in toks})
         )
+        # English chunks' stems (what a Chinese question's English glosses may meet), and the
+        # languages of the chunks: "en" for stemmed ones, "zh" for the rest
+        self.english_df: Counter[str] = Counter(
+            t for toks, done in zip(corpus_tokens, stemmed, strict=True) if done for t in set(toks)
+        )
+        self.languages = frozenset("en" if done else "zh" for done in stemmed)
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if self.size:
             # bm25s refuses an empty document; a placeholder token keeps rows aligned.

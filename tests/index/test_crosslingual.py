@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index import IndexSettings, Searcher, build_index, load_index
-from index.crosslingual import bridge, chinese_terms
+from index.crosslingual import bridge, chinese_terms, english_terms
 from index.lexical import LexicalIndex, tokenize
 
 
@@ -31,7 +31,7 @@ def test_inflected_and_hyphenated_words_are_looked_up_by_their_dictionary_forms(
     assert "公司" not in chinese_terms("What have many film-tech companies begun?", {"开始"})
 
 
-def test_chinese_questions_and_english_notes_are_left_alone():
+def test_questions_on_notes_of_their_own_language_are_left_alone():
     zh_notes = _lexical("百度推出的数字人平台名为曦灵。", "腾讯推出了写稿机器人。")
     en_notes = _lexical("Baidu launched a digital human platform.", "The rocket reached orbit.")
     assert bridge("百度的数字人平台叫什么？", zh_notes) == "百度的数字人平台叫什么？"
@@ -65,3 +65,24 @@ def test_the_engine_bridges_an_english_question_on_the_chinese_seed_note(real_en
     assert any("曦灵" in h.chunk.text for h in hits[:5])
     a = real_engine.ask("What platform did Baidu build for digital humans?")
     assert a.citations and a.confidence != "high"  # English on Chinese notes: never high
+
+
+def test_a_chinese_questions_words_in_the_english_notes():
+    # CC-CEDICT: 预算 "budget", 项目 "item; project; event", 节点 "node": kept where notes say so
+    vocab = {"budget", "project", "falcon", "node"}
+    assert english_terms("项目Falcon的预算是多少？", vocab) == ["project", "budget"]
+    assert english_terms("生产环境需要几个节点？", vocab) == ["node"]
+    assert english_terms("项目Falcon的预算是多少？", {"weather"}) == []
+    texts = ("Budget approved: 120,000 EUR.", "The staging cluster runs on three nodes.")
+    en_notes = LexicalIndex([tokenize(t) for t in texts], [True, True])  # English chunks
+    assert bridge("项目的预算是多少？", en_notes).split()[1:] == ["budget"]
+
+
+def test_notes_of_both_languages_bridge_a_question_whose_words_they_know():
+    # "hotel" and "stay" are known from the English note, yet the answer is in the Chinese one
+    texts = ("We stay in a hotel near the office.", "住宿：四条乌丸附近的三井花园酒店。")
+    mixed = LexicalIndex([tokenize(t) for t in texts], [True, False])
+    q = "Which hotel do we stay at?"
+    assert mixed.known_share(tokenize(q)) >= 0.5
+    assert "酒店" in bridge(q, mixed).split()
+    assert "hotel" in bridge("住在哪家酒店？", mixed).split()
