@@ -165,7 +165,6 @@ def analyse(
         return Analysis([], empty, np.zeros(0), known, cross, kind, len(terms), top_dense, lang)
     cos = searcher.embed_texts([c.hit.chunk.in_context(c.text) for c in cands]) @ query_vector
     mean, std = searcher.baseline(query_vector)
-    best_cos = float(cos.max())
     top_score = max(h.score for h in hits) or 1.0
     asked = set(words_of(query))
     english: dict[int, bool] = {}  # each passage's language, and its words, read once
@@ -176,6 +175,12 @@ def analyse(
             chunk_words[id(c.hit.chunk)] = offered_terms(
                 c.hit.chunk.context, english[id(c.hit.chunk)], asked
             )
+    if bg := searcher.languages.background(query_vector):  # notes of both languages
+        # each sentence's cosine as if in the first passage's language (index.bilingual)
+        ref = english[id(hits[0].chunk)]
+        cos = cos + np.array([bg[ref][0] - bg[english[id(c.hit.chunk)]][0] for c in cands])
+        mean, std = bg[ref]
+    best_cos = float(cos.max())
     cand_words = [offered_terms(c.text, english[id(c.hit.chunk)], asked) for c in cands]
     covs = np.array([coverage(terms, c.text, idf, w) for c, w in zip(cands, cand_words)])
     q_grams = grams(query)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import dense
+from .bilingual import LanguageBackground
 from .casing import forms, recased
 from .chunking import Chunk
 from .embed import Embedder, text_key
@@ -54,6 +55,8 @@ class Scored:
     query_vector: np.ndarray
     known: float = 1.0  # IDF-weighted share of the question's words found in the notes
     sentence: np.ndarray | None = None  # cosine of each row's closest sentence
+    # Notes of two languages: the question's mean cosine to each row's language (index.bilingual)
+    shift: np.ndarray | None = None
 
 
 class Searcher:
@@ -72,6 +75,8 @@ class Searcher:
         self._sent_vecs, self._sent_rows = _sentence_rows(loaded)
         english = [language_of(c.text) == "en" for c in loaded.chunks]  # as index_terms were
         self.lexical = LexicalIndex(loaded.terms, english)
+        self.english = np.asarray(english, bool)  # each passage's language
+        self.languages = LanguageBackground(self._sent_vecs, self._sent_rows, self.english)
         # Texts missing from the index are embedded one batch at a time; the UI calls from
         # several threads.
         self._embed_lock = threading.Lock()
@@ -186,6 +191,7 @@ class Searcher:
             qv,
             self.lexical.known_share(terms),
             self.best_sentence(rows, qv),
+            self.languages.shift(qv, self.english, rows),
         )
 
     def best_sentence(self, rows: np.ndarray, query_vector: np.ndarray) -> np.ndarray | None:
@@ -206,10 +212,11 @@ class Searcher:
         return out
 
     def fuse(self, s: Scored) -> np.ndarray:
-        dense_side = s.dense
+        shift = 0.0 if s.shift is None else s.shift  # each row against its own language
+        dense_side = s.dense - shift
         if s.sentence is not None and self.sentence_weight > 0:
-            sent = np.where(np.isnan(s.sentence), s.dense, s.sentence)
-            dense_side = _blend(s.dense, sent, self.sentence_weight)
+            sent = np.where(np.isnan(s.sentence), s.dense, s.sentence) - shift
+            dense_side = _blend(dense_side, sent, self.sentence_weight)
         return fuse(s.lexical, dense_side, self.dense_weight, s.known)
 
     def search(
