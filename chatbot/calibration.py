@@ -92,9 +92,17 @@ class Calibration:
         judge = self.judges.get(language) or self.judges.get("en")
         return judged(judge, row, language) if judge else 0.0
 
-    def label(self, probability: float, pair: str) -> str:
+    def label(self, probability: float, pair: str, known: float = 1.0) -> str:
+        """The label of a quote of `probability`, on a question of `pair` whose words the
+        notes hold to the share `known`.
+
+        A pair the fit never saw (a Chinese question on English notes) has no calibrated
+        probability: never "high", and "none" only when none of the question's words, nor
+        their translations (index.crosslingual), are in the notes."""
         if not self.judges:
             return "low"
+        if pair not in self.high:
+            return "low" if known > 0 else "none"
         if probability >= self.high.get(pair, 1.01):
             return "high"
         return "low" if probability >= self.floor else "none"

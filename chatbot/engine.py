@@ -222,7 +222,7 @@ class Engine:
             best = int(np.argmax(choice))
             row = question_row(analysis, scores, best)
             probability = cal.probability(row, lang)
-            confidence = cal.label(probability, calibration.pair(lang, cross))
+            confidence = cal.label(probability, calibration.pair(lang, cross), analysis.known)
             if confidence == "high" and not asks(question):  # a bare topic ("数字人")
                 confidence = "low"
             if confidence != "none":

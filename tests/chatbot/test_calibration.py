@@ -93,3 +93,14 @@ def test_a_non_chinese_question_none_of_whose_words_the_notes_hold_has_probabili
     assert cal.probability(row, "en") == 0.0
     assert cal.label(cal.probability(row, "en"), "en") == "none"
     assert cal.probability(row, "zh") > 0.0  # "书" may hide in "奥义书": the judge decides
+
+
+def test_a_pair_the_fit_never_saw_is_low_unless_no_word_of_the_question_is_known():
+    # a Chinese question on English notes: its probability was never calibrated, so it
+    # neither earns "high" nor, while its words (or their translations) are in the notes, "none"
+    cal = calibration.load(E5_MODEL_ID)
+    assert "zh>en" not in cal.high
+    assert cal.label(0.0, "zh>en", known=0.4) == "low"
+    assert cal.label(1.0, "zh>en", known=0.4) == "low"
+    assert cal.label(0.5, "zh>en", known=0.0) == "none"
+    assert cal.label(0.0, "zh", known=0.4) == "none"  # a fitted pair keeps its floor
