@@ -150,8 +150,11 @@ def confidence_report(questions: list[Question], results: list[dict]) -> dict[st
     if ans:
         out["answerable: high"] = sum(r["confidence"] == "high" for r in ans) / len(ans)
         out["answerable: first citation holds evidence"] = sum(first_cite) / len(ans)
+        # said to be silent though the notes answer: the promise's other half broken
+        out["answerable: none"] = sum(r["confidence"] == "none" for r in ans) / len(ans)
     if una:
         out["unanswerable: not high"] = sum(r["confidence"] != "high" for r in una) / len(una)
+        out["unanswerable: none"] = sum(r["confidence"] == "none" for r in una) / len(una)
     return out
 
 
