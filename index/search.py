@@ -6,7 +6,8 @@ score is their weighted sum. Scaling by the question's own range keeps one
 weight right for short and long notes alike; the weight was tuned on the dev
 questions and the CMRC trial set (scripts/tune.py). Every hit keeps its raw
 lexical (BM25), dense (cosine) and fused scores. A scoped search
-(index.scope) restricts both sides to the scope's rows before either ranks.
+(index.scope) restricts both sides to the scope's rows before either ranks; a
+question that names a date, to the rows that hold it, if any do (index.dates).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from . import dense
 from .bilingual import LanguageBackground
 from .casing import forms, recased
 from .chunking import Chunk
+from .dates import DatedRows
 from .embed import Embedder, text_key
 from .hans import language_of
 from .lexical import LexicalIndex, tokenize
@@ -76,9 +78,9 @@ class Searcher:
         english = [language_of(c.text) == "en" for c in loaded.chunks]  # as index_terms were
         self.lexical = LexicalIndex(loaded.terms, english)
         self.english = np.asarray(english, bool)  # each passage's language
+        self.dated = DatedRows([c.context for c in loaded.chunks])
         self.languages = LanguageBackground(self._sent_vecs, self._sent_rows, self.english)
-        # Texts missing from the index are embedded one batch at a time; the UI calls from
-        # several threads.
+        # Texts missing from the index are embedded one batch at a time (the UI's threads)
         self._embed_lock = threading.Lock()
         self._memo: dict[str, np.ndarray] = {}
         self._sample = _sample_rows(loaded.sentences, BASELINE_SAMPLE)
@@ -166,6 +168,7 @@ class Searcher:
         """
         qv = self.embed_query(query) if query_vector is None else query_vector
         among = self._among if among is None else among
+        among = self.dated.among(query, among)  # a day named: the rows that hold it
         pool = np.arange(len(self.chunks)) if among is None else among
         n = len(pool)
         if n == 0:

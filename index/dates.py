@@ -1,0 +1,125 @@
+"""Dates however a note or a question writes them, and the passages that hold a day.
+
+A journal's heading says "2026-11-16", its reader asks "What happened on
+November 16?" or "11月16日做了什么？": jieba's words ("2026", "11", "16",
+"november") meet only by chance, e5 reads "November 23" in last week's entry as
+close, and the day's own section loses. Each date found (ISO "2026-11-16",
+"2026/11/16", "2026.11.16"; Chinese "2026年11月16日", "11月16号"; English
+"November 16", "Nov. 16th, 2026", "16 November 2026") is read as its month and
+day ("@11-16") and, with a year, the whole date ("@2026-11-16"). A question that
+names a day is searched among the passages (text or heading path) that hold it,
+when there are any (`DatedRows`). Leaves out: dates without a month name or year
+("11/16": which comes first is the writer's habit), Chinese numerals
+("十一月十六日"), weekdays and relative dates ("last Tuesday"), and ranges.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import numpy as np
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sept sep",
+            "october oct",
+            "november nov",
+            "december dec",
+        ),
+        start=1,
+    )
+    for m in names.split()
+}
+_WORDS_TOO = frozenset(("may", "march", "mar"))  # also words of their own
+_MONTH = r"(?P<mname>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>1\d{3}|2\d{3})"
+_PATTERNS = [
+    re.compile(rf"(?<!\d){_YEAR}[-/.](?P<month>[01]?\d)[-/.]{_DAY}(?!\d)"),  # 2026-11-16
+    re.compile(rf"(?:(?<!\d){_YEAR}\s*年\s*)?(?<!\d)(?P<month>[01]?\d)\s*月\s*{_DAY}\s*[日号]"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?", re.I),  # November 16, 2026
+    re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}\b(?:,?\s+{_YEAR}\b)?", re.I),  # 16 November 2026
+]
+
+
+def date_terms(text: str) -> list[str]:
+    """The terms of the dates `text` writes, in the order found, each once.
+
+    >>> date_terms("## 2026-11-16 周会")
+    ['@11-16', '@2026-11-16']
+    >>> date_terms("What happened on Nov. 16th?"), date_terms("11月16日做了什么？")
+    (['@11-16'], ['@11-16'])
+    >>> date_terms("He was born on 5 May 1990; version 2.0.1 shipped in 2021.")
+    ['@05-05', '@1990-05-05']
+    >>> date_terms("You may 2 times")
+    []
+    """
+    found: list[tuple[int, list[str]]] = []
+    for pat in _PATTERNS:
+        for m in pat.finditer(text):
+            g = m.groupdict()
+            if g.get("mname") and g["mname"].lower() in _WORDS_TOO and not g["mname"][0].isupper():
+                continue  # "may", "march": a month only when written as one
+            month = _MONTHS[g["mname"].lower()] if g.get("mname") else int(g["month"])
+            day = int(g["day"])
+            if not (1 <= month <= 12 and 1 <= day <= 31):
+                continue
+            terms = [f"@{month:02d}-{day:02d}"]
+            if g.get("year"):
+                terms.append(f"@{g['year']}-{month:02d}-{day:02d}")
+            found.append((m.start(), terms))
+    return list(dict.fromkeys(t for _, terms in sorted(found) for t in terms))
+
+
+class DatedRows:
+    """Which passages hold which day, read from their text and heading path on the first
+    question that names one (`contexts`: each passage's, in row order)."""
+
+    def __init__(self, contexts: list[str]) -> None:
+        self._contexts = contexts
+        self._rows: dict[str, np.ndarray] | None = None
+        self._lock = threading.Lock()
+
+    def _by_day(self) -> dict[str, np.ndarray]:
+        with self._lock:
+            if self._rows is None:
+                found: dict[str, list[int]] = {}
+                for i, text in enumerate(self._contexts):
+                    for t in date_terms(text):
+                        if len(t) == 6:  # "@11-16": the day, whatever the year
+                            found.setdefault(t, []).append(i)
+                self._rows = {t: np.array(r, np.int64) for t, r in found.items()}
+            return self._rows
+
+    def held(self, query: str) -> list[str]:
+        """The days the question names that some passage holds ("@11-16")."""
+        days = [t for t in date_terms(query) if len(t) == 6]
+        return [d for d in days if d in self._by_day()] if days else []
+
+    def among(self, query: str, rows: np.ndarray | None) -> np.ndarray | None:
+        """The rows to search: those of `rows` (or of all) that hold a day the question
+        names; `rows` itself when it names none, or no passage there holds one.
+
+        A question that names a date asks about that day: "What happened on November
+        16?" is answered by the day's section, not by the entry a week before that
+        mentions "November 23" and reads closer to e5.
+        """
+        days = self.held(query)
+        if not days:
+            return rows
+        by_day = self._by_day()
+        found = np.unique(np.concatenate([by_day[d] for d in days]))
+        if rows is not None:
+            found = np.intersect1d(found, rows)
+        return found if len(found) else rows
