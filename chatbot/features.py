@@ -157,7 +157,7 @@ def analyse(
     rare = rare_terms(terms, idf)
     kind = asked_type(question)
     q_words = set(tokenize(question))
-    known = searcher.lexical.known_share(terms) if terms else 0.0
+    known = _known(searcher, query, terms, idf)
     top_dense = max((h.dense for h in hits), default=0.0)
     lang = language_of(question)
     if not cands:
@@ -233,6 +233,19 @@ def analyse(
         top_dense,
         lang,
     )
+
+
+def _known(searcher: Searcher, query: str, terms: list[str], idf: dict[str, float]) -> float:
+    """IDF-weighted share of the question's words the notes hold; a day it names that a
+    passage holds (index.dates: "Nov 16th" for a heading "2026-11-16") counts as one more
+    known word, of the question's mean weight."""
+    known = searcher.lexical.known_share(terms) if terms else 0.0
+    days = searcher.dated.held(query)
+    if not days:
+        return known
+    total = sum(idf.values())
+    w = total / len(idf) if idf else 1.0
+    return (known * total + w * len(days)) / (total + w * len(days))
 
 
 def question_row(a: Analysis, scores: np.ndarray, best: int) -> np.ndarray:
