@@ -204,6 +204,31 @@ def _splitter(size: int, overlap: int):
     )
 
 
+_ENDS = frozenset("".join(SENTENCE_SEPARATORS) + " \t\n")  # what a split ends with
+_SPACE = re.compile(r"\s*")
+
+
+def _locate(body: str, piece: str, cursor: int, end: int) -> int:
+    """Where the splitter took `piece` from, given the previous piece's end `end` and
+    `cursor` (its end less the overlap); -1 when it is not there.
+
+    Right after the previous piece if it is there (so no text is left out), else
+    overlapping it, where a split begins (after a separator) if such a place exists.
+    """
+    after = _SPACE.match(body, end).end()
+    if body.startswith(piece, after):
+        return after
+    first = -1
+    at = body.find(piece, cursor, end + len(piece))
+    while at >= 0:
+        if at + len(piece) > end:
+            if at == 0 or body[at - 1] in _ENDS:
+                return at
+            first = at if first < 0 else first
+        at = body.find(piece, at + 1, end + len(piece))
+    return first if first >= 0 else body.find(piece, cursor)
+
+
 def chunk_note(
     note: Note,
     size: int = DEFAULT_CHUNK_SIZE,
@@ -220,17 +245,18 @@ def chunk_note(
     for seg in split_sections(note):
         body = text[seg.start : seg.end]
         pieces = [body] if len(body) <= size else splitter.split_text(body)
-        cursor = 0
+        cursor = end = 0
         for piece in pieces:
             # The splitter returns substrings of `body`, each overlapping the
-            # previous one by at most `overlap` characters: search from there,
-            # so repeated text maps to its own occurrence.
-            at = body.find(piece, cursor)
+            # previous one by at most `overlap` characters and ending after it:
+            # search from there, so repeated text maps to its own occurrence
+            # ("A" after "A\nAAAA" is the next line's, not the one inside it).
+            at = _locate(body, piece, cursor, end)
             if at < 0:  # pragma: no cover - the splitter only ever drops whitespace
                 at = body.find(piece)
             if at < 0 or not piece.strip():
                 continue
-            cursor = max(at + 1, at + len(piece) - overlap)
+            cursor, end = max(at + 1, at + len(piece) - overlap), at + len(piece)
             start = seg.start + at
             chunks.append(
                 Chunk(

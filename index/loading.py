@@ -27,8 +27,9 @@ from .notes import NoteError, parse_note
 # 7: Traditional text split into words as Simplified; 8: and embedded as Simplified, and
 # full-width letters and digits read as ASCII; 9: English words as their Snowball stems;
 # 10: a table's row embedded under its header row; 11: stems in English chunks only;
-# 12: a Word document's tables as Markdown tables
-FORMAT_VERSION = 12
+# 12: a Word document's tables as Markdown tables; 13: a chunk repeated inside the one before
+# placed at its own occurrence (index.chunking._locate)
+FORMAT_VERSION = 13
 FILES = {"chunks.json", "dense.faiss", "sentences.npz"}
 
 

@@ -182,3 +182,11 @@ def test_abbreviations_and_initials_end_no_sentence(text, sentences):
 )
 def test_closing_quotes_stay_with_their_sentence_and_titles_are_not_split(text, sentences):
     assert [text[s:e] for s, e in split_sentences(text)] == sentences
+
+
+def test_a_piece_repeated_inside_the_one_before_maps_to_its_own_occurrence():
+    # found by the property above: the last "A" was placed at 18, inside the first chunk,
+    # and the note's last line was in no chunk
+    note = parse_note(b"A\nAAAAAAAAAAAAAAAAA\nA", "gen.md")
+    for overlap in range(7):
+        assert [(c.start, c.end) for c in chunk_note(note, 20, overlap)] == [(0, 19), (20, 21)]
