@@ -78,7 +78,7 @@ class Searcher:
         english = [language_of(c.text) == "en" for c in loaded.chunks]  # as index_terms were
         self.lexical = LexicalIndex(loaded.terms, english)
         self.english = np.asarray(english, bool)  # each passage's language
-        self.dated = DatedRows([c.context for c in loaded.chunks])
+        self.dated = DatedRows(loaded.chunks)
         self.languages = LanguageBackground(self._sent_vecs, self._sent_rows, self.english)
         # Texts missing from the index are embedded one batch at a time (the UI's threads)
         self._embed_lock = threading.Lock()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -35,7 +37,8 @@ def test_a_year_adds_the_whole_date_and_numbers_that_are_no_dates_add_nothing():
 
 
 def test_the_rows_to_search_are_those_that_hold_the_day_named():
-    dated = DatedRows(["Journal › 2026-11-09\nDentist.", "Journal › 2026-11-16\nCar.", "Other"])
+    contexts = ["Journal › 2026-11-09\nDentist.", "Journal › 2026-11-16\nCar.", "Other"]
+    dated = DatedRows([SimpleNamespace(context=c) for c in contexts])
     assert dated.among("What happened on November 16?", None).tolist() == [1]
     assert dated.among("11月9日做了什么？", np.array([1, 2])) is not None
     assert dated.among("11月9日做了什么？", np.array([1, 2])).tolist() == [1, 2]  # not in scope
