@@ -223,6 +223,8 @@ class Engine:
             row = question_row(analysis, scores, best)
             probability = cal.probability(row, lang)
             confidence = cal.label(probability, calibration.pair(lang, cross), analysis.known)
+            if confidence == "none" and searcher.dated.held(query):  # the notes have that day
+                confidence = "low"
             if confidence == "high" and not asks(question):  # a bare topic ("数字人")
                 confidence = "low"
             if confidence != "none":
