@@ -6,7 +6,7 @@ November 16?" or "11月16日做了什么？": jieba's words ("2026", "11", "16",
 close, and the day's own section loses. Each date found (ISO "2026-11-16",
 "2026/11/16", "2026.11.16"; Chinese "2026年11月16日", "11月16号"; English
 "November 16", "Nov. 16th, 2026", "16 November 2026") is read as its month and
-day ("@11-16") and, with a year, the whole date ("@2026-11-16"). A question that
+day ("@11-16"), whatever its year. A question that
 names a day is searched among the passages (text or heading path) that hold it,
 when there are any (`DatedRows`). Leaves out: dates without a month name or year
 ("11/16": which comes first is the writer's habit), Chinese numerals
@@ -44,28 +44,25 @@ _MONTHS = {
 _WORDS_TOO = frozenset(("may", "march", "mar"))  # also words of their own
 _MONTH = r"(?P<mname>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>1\d{3}|2\d{3})"
 _PATTERNS = [
-    re.compile(rf"(?<!\d){_YEAR}[-/.](?P<month>[01]?\d)[-/.]{_DAY}(?!\d)"),  # 2026-11-16
-    re.compile(rf"(?:(?<!\d){_YEAR}\s*年\s*)?(?<!\d)(?P<month>[01]?\d)\s*月\s*{_DAY}\s*[日号]"),
-    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?", re.I),  # November 16, 2026
-    re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}\b(?:,?\s+{_YEAR}\b)?", re.I),  # 16 November 2026
+    re.compile(rf"(?<!\d)(?:1\d{{3}}|2\d{{3}})[-/.](?P<month>[01]?\d)[-/.]{_DAY}(?!\d)"),  # ISO
+    re.compile(rf"(?<!\d)(?P<month>[01]?\d)\s*月\s*{_DAY}\s*[日号]"),  # 11月16日, 2026年11月16日
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b", re.I),  # November 16, Nov. 16th
+    re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}\b", re.I),  # 16 November, the 16th of November
 ]
 
 
-def date_terms(text: str) -> list[str]:
-    """The terms of the dates `text` writes, in the order found, each once.
+def days(text: str) -> list[str]:
+    """The days `text` writes, as month and day ("@11-16"), in the order found, each once.
 
-    >>> date_terms("## 2026-11-16 周会")
-    ['@11-16', '@2026-11-16']
-    >>> date_terms("What happened on Nov. 16th?"), date_terms("11月16日做了什么？")
-    (['@11-16'], ['@11-16'])
-    >>> date_terms("He was born on 5 May 1990; version 2.0.1 shipped in 2021.")
-    ['@05-05', '@1990-05-05']
-    >>> date_terms("You may 2 times")
+    >>> days("## 2026-11-16 周会"), days("What happened on Nov. 16th?"), days("11月16日做了什么？")
+    (['@11-16'], ['@11-16'], ['@11-16'])
+    >>> days("He was born on 5 May 1990; version 2.0.1 shipped in 2021.")
+    ['@05-05']
+    >>> days("You may 2 times")
     []
     """
-    found: list[tuple[int, list[str]]] = []
+    found: list[tuple[int, str]] = []
     for pat in _PATTERNS:
         for m in pat.finditer(text):
             g = m.groupdict()
@@ -73,13 +70,9 @@ def date_terms(text: str) -> list[str]:
                 continue  # "may", "march": a month only when written as one
             month = _MONTHS[g["mname"].lower()] if g.get("mname") else int(g["month"])
             day = int(g["day"])
-            if not (1 <= month <= 12 and 1 <= day <= 31):
-                continue
-            terms = [f"@{month:02d}-{day:02d}"]
-            if g.get("year"):
-                terms.append(f"@{g['year']}-{month:02d}-{day:02d}")
-            found.append((m.start(), terms))
-    return list(dict.fromkeys(t for _, terms in sorted(found) for t in terms))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                found.append((m.start(), f"@{month:02d}-{day:02d}"))
+    return list(dict.fromkeys(t for _, t in sorted(found)))
 
 
 _SEEN: dict[int, tuple[str, ...]] = {}  # a passage's text (hashed) → its days, across re-indexes
@@ -92,7 +85,7 @@ def days_of(text: str) -> tuple[str, ...]:
     key = hash(text)
     found = _SEEN.get(key)
     if found is None:
-        found = tuple(t for t in date_terms(text) if len(t) == 6)
+        found = tuple(days(text))
         if len(_SEEN) >= _SEEN_MAX:
             _SEEN.clear()
         _SEEN[key] = found
@@ -124,8 +117,8 @@ class DatedRows:
 
     def held(self, query: str) -> list[str]:
         """The days the question names that some passage holds ("@11-16")."""
-        days = [t for t in date_terms(query) if len(t) == 6]
-        return [d for d in days if d in self._by_day()] if days else []
+        named = days(query)
+        return [d for d in named if d in self._by_day()] if named else []
 
     def among(self, query: str, rows: np.ndarray | None) -> np.ndarray | None:
         """The rows to search: those of `rows` (or of all) that hold a day the question
@@ -135,11 +128,11 @@ class DatedRows:
         16?" is answered by the day's section, not by the entry a week before that
         mentions "November 23" and reads closer to e5.
         """
-        days = self.held(query)
-        if not days:
+        held = self.held(query)
+        if not held:
             return rows
         by_day = self._by_day()
-        found = np.unique(np.concatenate([by_day[d] for d in days]))
+        found = np.unique(np.concatenate([by_day[d] for d in held]))
         if rows is not None:
             found = np.intersect1d(found, rows)
         return found if len(found) else rows
