@@ -175,11 +175,13 @@ def analyse(
             chunk_words[id(c.hit.chunk)] = offered_terms(
                 c.hit.chunk.context, english[id(c.hit.chunk)], asked
             )
-    if bg := searcher.languages.background(query_vector):  # notes of both languages
-        # each sentence's cosine as if in the first passage's language (index.bilingual)
+    if means := searcher.languages.means(query_vector):  # notes of both languages
+        # each sentence's cosine as if in the first passage's language (index.bilingual),
+        # its z-score from that language's mean; the spread stays all the notes' (a
+        # language of a few sentences would give a narrow one, and z-scores too high)
         ref = english[id(hits[0].chunk)]
-        cos = cos + np.array([bg[ref][0] - bg[english[id(c.hit.chunk)]][0] for c in cands])
-        mean, std = bg[ref]
+        cos = cos + np.array([means[ref] - means[english[id(c.hit.chunk)]] for c in cands])
+        mean = means[ref]
     best_cos = float(cos.max())
     cand_words = [offered_terms(c.text, english[id(c.hit.chunk)], asked) for c in cands]
     covs = np.array([coverage(terms, c.text, idf, w) for c, w in zip(cands, cand_words)])

@@ -48,16 +48,12 @@ class LanguageBackground:
         """Sentences of both languages."""
         return len(self.samples) == 2
 
-    def background(self, query_vector: np.ndarray) -> dict[bool, tuple[float, float]]:
-        """Mean and spread of the question's cosine to each language's sentences (keyed by
-        "is English"); empty when the notes are of one language."""
+    def means(self, query_vector: np.ndarray) -> dict[bool, float]:
+        """The question's mean cosine to each language's sentences (keyed by "is English");
+        empty when the notes are of one language."""
         if not self.mixed:
             return {}
-        out = {}
-        for lang, vecs in self.samples.items():
-            c = vecs @ query_vector
-            out[lang] = (float(c.mean()), float(c.std()) or 1.0)
-        return out
+        return {lang: float((vecs @ query_vector).mean()) for lang, vecs in self.samples.items()}
 
     def shift(
         self, query_vector: np.ndarray, english: np.ndarray, rows: np.ndarray
@@ -65,7 +61,7 @@ class LanguageBackground:
         """For each of `rows` (passages; `english`: each passage's language), the
         question's mean cosine to its language's sentences; None for notes of one language
         (nothing to correct)."""
-        bg = self.background(query_vector)
-        if not bg or not len(rows):
+        means = self.means(query_vector)
+        if not means or not len(rows):
             return None
-        return np.where(english[rows], bg[True][0], bg[False][0]).astype(np.float32)
+        return np.where(english[rows], means[True], means[False]).astype(np.float32)

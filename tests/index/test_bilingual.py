@@ -15,7 +15,7 @@ def _unit(*rows: list[float]) -> np.ndarray:
 def test_notes_of_one_language_are_left_as_they_are():
     vecs = _unit([1, 0, 0], [0, 1, 0], [0, 0, 1])
     bg = LanguageBackground(vecs, [np.arange(3)], np.array([True]))  # one passage
-    assert not bg.mixed and bg.background(vecs[0]) == {}
+    assert not bg.mixed and bg.means(vecs[0]) == {}
     assert bg.shift(vecs[0], np.array([True, True]), np.arange(2)) is None
     assert not LanguageBackground(None, [], np.zeros(0, bool)).mixed  # no sentence vectors
 
@@ -31,4 +31,4 @@ def test_each_passage_is_shifted_by_the_mean_of_its_own_languages_sentences():
     shift = bg.shift(q, passages_english, np.array([0, 2]))
     assert bg.mixed and shift is not None
     assert np.allclose(shift, [cos[2:].mean(), cos[:2].mean()])
-    assert np.isclose(bg.background(q)[False][1], cos[2:].std())
+    assert np.isclose(bg.means(q)[False], cos[2:].mean())
