@@ -223,7 +223,7 @@ class Engine:
             row = question_row(analysis, scores, best)
             probability = cal.probability(row, lang)
             confidence = cal.label(probability, calibration.pair(lang, cross), analysis.known)
-            if confidence == "none" and searcher.dated.held(query):  # the notes have that day
+            if confidence == "none" and analysis.days:  # the notes have the day it names
                 confidence = "low"
             if confidence == "high" and not asks(question):  # a bare topic ("数字人")
                 confidence = "low"

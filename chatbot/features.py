@@ -141,6 +141,7 @@ class Analysis:
     n_terms: int
     top_dense: float
     language: str = "zh"  # the question's
+    days: tuple[str, ...] = ()  # the days it names that the notes hold (index.dates)
 
 
 def analyse(
@@ -157,12 +158,15 @@ def analyse(
     rare = rare_terms(terms, idf)
     kind = asked_type(question)
     q_words = set(tokenize(question))
-    known = _known(searcher, query, terms, idf)
+    days = tuple(searcher.dated.held(query))
+    known = _known(searcher.lexical.known_share(terms) if terms else 0.0, idf, len(days))
     top_dense = max((h.dense for h in hits), default=0.0)
     lang = language_of(question)
     if not cands:
         empty = np.zeros((0, len(SENTENCE_FEATURES)), np.float32)
-        return Analysis([], empty, np.zeros(0), known, cross, kind, len(terms), top_dense, lang)
+        return Analysis(
+            [], empty, np.zeros(0), known, cross, kind, len(terms), top_dense, lang, days
+        )
     cos = searcher.embed_texts([c.hit.chunk.in_context(c.text) for c in cands]) @ query_vector
     mean, std = searcher.baseline(query_vector)
     top_score = max(h.score for h in hits) or 1.0
@@ -234,20 +238,19 @@ def analyse(
         len(terms),
         top_dense,
         lang,
+        days,
     )
 
 
-def _known(searcher: Searcher, query: str, terms: list[str], idf: dict[str, float]) -> float:
-    """IDF-weighted share of the question's words the notes hold; a day it names that a
-    passage holds (index.dates: "Nov 16th" for a heading "2026-11-16") counts as one more
-    known word, of the question's mean weight."""
-    known = searcher.lexical.known_share(terms) if terms else 0.0
-    days = searcher.dated.held(query)
+def _known(known: float, idf: dict[str, float], days: int) -> float:
+    """The IDF-weighted share `known` of the question's words the notes hold, with each of
+    the `days` it names that a passage holds (index.dates: "Nov 16th" for a heading
+    "2026-11-16") counted as one more known word, of the question's mean weight."""
     if not days:
         return known
     total = sum(idf.values())
     w = total / len(idf) if idf else 1.0
-    return (known * total + w * len(days)) / (total + w * len(days))
+    return (known * total + w * days) / (total + w * days)
 
 
 def question_row(a: Analysis, scores: np.ndarray, best: int) -> np.ndarray:

@@ -118,7 +118,10 @@ class DatedRows:
     def held(self, query: str) -> list[str]:
         """The days the question names that some passage holds ("@11-16")."""
         named = days(query)
-        return [d for d in named if d in self._by_day()] if named else []
+        if not named:
+            return []
+        by_day = self._by_day()
+        return [d for d in named if d in by_day]
 
     def among(self, query: str, rows: np.ndarray | None) -> np.ndarray | None:
         """The rows to search: those of `rows` (or of all) that hold a day the question
