@@ -2,7 +2,8 @@
 
 A capitalised word is a name unless it starts a sentence (where any word is
 capitalised) or names a month or a weekday (a date, never a person, place or
-organisation: "on 19 November" answers no "who"). A sentence starts at the
+organisation: "on 19 November" answers no "who"), or runs on into digits (a code or a
+version: "SEV-3", "GPT-4", "A100" name no one). A sentence starts at the
 text's start, after . ! ? and after the markup a note line opens with: list
 bullets and numbers, quote marks, headings and emphasis ("- We move…",
 "1. Tom writes…", "> **Note** …"). Leaves out: names that start a sentence
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-_CAPITAL = re.compile(r"\b[A-Z][a-zA-Z'\-]+")
+# A capitalised word of two letters or more, whole: not the head of a code ("SEV-" of "SEV-3").
+_CAPITAL = re.compile(r"\b[A-Z][a-zA-Z'\-]*[a-zA-Z](?![\w\-])")
 # A sentence's first word: after the text's start, a sentence's end or a line break, and any
 # markup a note's line opens with (bullets, numbers, quote marks, headings, emphasis, brackets).
 _SENTENCE_START = re.compile(
