@@ -74,9 +74,10 @@ _ASKS = [
         "organisation",
         re.compile(
             r"(?:哪|什么)(?:一|几)?[家个所支]?(?:公司|企业|集团|机构|组织|团体|大学|学校|学院|银行"
-            r"|厂商|厂家|媒体|电视台|出版社|球队|乐队|团队|单位|部门)"
+            r"|厂商|厂家|服务商|供应商|品牌|媒体|电视台|出版社|球队|乐队|团队|单位|部门)|哪家"
             r"|\b(?:which|what) (?:company|companies|firm|organi[sz]ation|institution|university"
-            r"|college|school|team|club|band|agency|corporation|network|publisher)\b",
+            r"|college|school|team|club|band|agency|corporation|network|publisher|vendor"
+            r"|provider|supplier|brand|bank)\b",
             re.I,
         ),
     ),

@@ -44,6 +44,9 @@ from chatbot.answer_type import asked_type, offers
         ("他毕业于哪所大学？", "organisation"),
         ("這部劇由哪家電視台播出？", "organisation"),
         ("Which company did she work for?", "organisation"),
+        ("短信服务商是哪家？", "organisation"),  # 哪家 alone: which firm
+        ("我们用的是哪个服务商？", "organisation"),
+        ("Which provider sends our text messages?", "organisation"),
         ("有几家公司参与？", "number"),
     ],
 )
