@@ -1,22 +1,21 @@
 """What kind of value a question asks for, and whether a sentence offers one.
 
-Kinds: language, person, place, date, duration, number, organisation,
+Kinds: language, person, place, date, duration, money, number, organisation,
 definition. A
 sentence *offers* a value when it holds one of the asked kind that the question
 itself does not already hold ("谷歌什么时候发布了MusicLM？" is answered by a
 sentence with a date, not by one that only repeats "MusicLM"). Chinese values
 come from jieba's part-of-speech tags (nr person, ns place, m numeral, t time);
-English ones from capitalised words, numbers and date words. An organisation
+English ones from capitalised words, numbers and date words. A sum of money
+("多少钱", "how much did it cost") is an amount with its currency ("NT$1,080", "85
+dollars", "1,000 元") or a bare number (a table's "3,200"), never a count of
+something else ("一個小時", "3 customers", "185ms", "12 月"). An organisation
 ("哪家公司", "which company") is any proper name (jieba's nr/ns/nt/nz, a
 capitalised Latin word) or a word ending as institutions do (公司, 大学,
 电视台…). Leaves out: other "which X" (too open to type), and full named-entity
 recognition.
-A *definition* ("什么是PGC？", "MaaS是什么意思？", "What is Dramatron?") is offered
-by a sentence that says what its term is: the term followed by 是/指/即/（/：
-("MaaS（Model as a Service…）", "Dramatron is a…") or named by it ("被称为PGC",
-"known as …", "语言模型系统—Dramatron"); a sentence that only mentions the
-term ("GPT-4还能够处理论文截图") offers none. Asked last, so "什么是X设立的年份"
-stays a date.
+A *definition* is offered by a sentence that says what its term is
+(chatbot.definitions). Asked last, so "什么是X设立的年份" stays a date.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from functools import lru_cache
 
 from index.hans import simplified
 
+from .definitions import asked_term, defines
 from .en_names import names
 
 KINDS = (
@@ -34,6 +34,7 @@ KINDS = (
     "place",
     "date",
     "duration",
+    "money",
     "number",
     "organisation",
     "definition",
@@ -58,6 +59,16 @@ _ASKS = [
             r"什么时候|何时|哪一?年|哪天|几月|几号|哪个时期|哪个朝代|什么时间|年份"
             r"|\bwhen\b|\bwhat (?:year|date|decade|century|day|month|time period)\b"
             r"|\bwhich (?:year|century|decade)\b|\bin what year\b",
+            re.I,
+        ),
+    ),
+    (
+        "money",
+        re.compile(
+            r"多少钱|多少元|多少块|什么价|价格|价钱|票价|多贵|(?:花|付|交|赚|挣|存|借|欠|退)了?多少"
+            r"|\bhow much\b(?=.*\b(?:costs?|price[sd]?|paid|pay|spend|spent|charged?|fees?|rent"
+            r"|salary|budget|deposit|tickets?|dollars|euros|money|worth)\b)"
+            r"|\bwhat (?:price|fee)\b",
             re.I,
         ),
     ),
@@ -94,42 +105,6 @@ _ASKS = [
     ),
 ]
 
-# The term a definition question asks about, as group 1 (Simplified, as asked_type reads).
-_DEFINES = [
-    re.compile(
-        r"^(?:请问|请|你知道)?(?:什么是|何谓|啥是)\s*[“\"「]?([^，,。？?”\"」]{1,24})[”\"」]?\s*[？?]?\s*$"
-    ),
-    re.compile(
-        r"^\s*[“\"「]?([^，,。？?的”\"」]{1,24}?)[”\"」]?\s*(?:是什么(?:意思|东西)?|指(?:的是)?什么|是指什么"
-        r"|是什么样的东西|的(?:定义|含义|意思)是什么)\s*[？?]?\s*$"
-    ),
-    re.compile(
-        r"^\s*what (?:is|are|was|were) (?:an? |the )?(\w[\w.\- ]{0,30}?)\s*\??\s*$",
-        re.I,
-    ),
-    re.compile(r"^\s*what (?:does|do) ([\w.\- ]{1,30}?) (?:mean|stand for)\s*\??\s*$", re.I),
-    re.compile(r"^\s*(?:define|what is meant by) ([\w.\- ]{1,30}?)\s*\??\s*$", re.I),
-]
-# "What was the base called", "What was invented by Savery": these ask for something else.
-_NOT_A_TERM = re.compile(
-    r"\b(?:of|in|for|that|to|by|not|called|named|known|used|made|invented|considered)\b", re.I
-)
-# After the term: what says what it is. Before it: what names it.
-_ZH_DEFINES_AFTER = re.compile(
-    r"^[”\"」』）)]?\s*(?:，|,)?\s*(?:是|为|指|即|就是|也称|又称|又名|亦称|简称|（|\(|：|:)"
-)
-_ZH_DEFINES_BEFORE = re.compile(
-    r"(?:称为|称作|叫做|叫作|名为|简称|即|就是|[^\W\d_]—{1,2})\s*[“\"「『]?$"
-)
-_EN_DEFINES_AFTER = re.compile(
-    r"^[\"')]?\s*(?:,\s*(?:an?|the)\b|\(|:|\s+(?:is|are|was|were)\s+(?:an?|the|one)\b"
-    r"|\s+(?:refers to|means|stands for)\b)",
-    re.I,
-)
-_EN_DEFINES_BEFORE = re.compile(
-    r"(?:called|known as|named|termed)\s+(?:an?\s+|the\s+)?[\"']?$", re.I
-)
-
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -148,6 +123,21 @@ _EN_DURATION = re.compile(
 )
 _ZH_DURATION = re.compile(
     r"(?:\d+|[一二两三四五六七八九十百千几数半]+)\s*(?:秒|分钟|小时|天|周|星期|个月|年|世纪)"
+)
+_CURRENCY = (
+    r"元|块|圆|美元|美金|欧元|日元|英镑|港币|港元|台币|新台币|人民币|rmb|usd|eur|gbp|jpy|twd"
+    r"|dollars?|euros?|yen|pounds?|bucks"
+)
+_MONEY = re.compile(
+    r"(?:NT\$|US\$|HK\$|[$€£¥￥])\s?\d[\d,.]*(?:\s?(?:million|billion|[kK]\b|万|亿))?"
+    rf"|\d[\d,.]*\s?(?:万|千|亿|million|billion)?\s?(?:{_CURRENCY})(?![a-z])"
+    rf"|[一二两三四五六七八九十百千万亿]+\s?(?:{_CURRENCY})"
+    # a bare number, not one of something else (a unit, a word, a year, a date's or a time's part)
+    r"|(?<![\w.$€£¥￥\-/:])(?!(?:1[5-9]|20)\d\d\b)\d[\d,]*(?:\.\d+)?"
+    r"(?![\d,]|\.\d|[-/:]\d|[a-zA-Z%]|\s*%|\s*(?![每一左上多整起])[\u3400-\u9fff]"
+    r"|\s+(?!(?:a|an|per|each|every|for|in|on|at|and|or|to|from|is|was|total|plus|net|gross"
+    r"|with|after|before|incl\w*)\b)[a-zA-Z])",
+    re.I,
 )
 _ZH_DATE = re.compile(r"\d{2,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]+世纪")
 _LANGUAGES = re.compile(
@@ -178,51 +168,7 @@ def asked_type(question: str) -> str | None:
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind
-    return "definition" if _term(question) else None
-
-
-@lru_cache(maxsize=1024)  # asked once a candidate sentence
-def _term(question: str) -> str | None:
-    """The term a definition question asks about ("什么是PGC？" → "PGC").
-
-    >>> _term("什么是PGC？"), _term("MaaS是什么意思？"), _term("What is Dramatron?")
-    ('PGC', 'MaaS', 'Dramatron')
-    >>> _term("百度的数字人平台叫什么名字？"), _term("What is the name of Baidu's platform?")
-    (None, None)
-    """
-    for pattern in _DEFINES:
-        if m := pattern.search(simplified(question)):
-            term = m.group(1).strip()
-            if len(term.split()) <= 3 and not _NOT_A_TERM.search(term):
-                return term
-    return None
-
-
-def defines(question: str, text: str) -> bool:
-    """Does `text` say what the question's term is?
-
-    >>> defines("什么是MaaS？", "MaaS（Model as a Service，模型即服务）的产业结构")
-    True
-    >>> defines("什么是PGC？", "这种内容生产方式被称为PGC")
-    True
-    >>> defines("什么是GPT-4？", "GPT-4还能够处理论文截图")
-    False
-    >>> defines("What is Dramatron?", "Dramatron is a script-writing system.")
-    True
-    """
-    term = _term(question)
-    if not term:
-        return False
-    low, t = simplified(text).lower(), term.lower()
-    at = low.find(t)
-    while at >= 0:
-        before, after = low[:at], low[at + len(t) :]
-        if _ZH_DEFINES_AFTER.search(after) or _ZH_DEFINES_BEFORE.search(before):
-            return True
-        if _EN_DEFINES_AFTER.search(after) or _EN_DEFINES_BEFORE.search(before):
-            return True
-        at = low.find(t, at + 1)
-    return False
+    return "definition" if asked_term(question) else None
 
 
 @lru_cache(maxsize=8192)
@@ -247,6 +193,8 @@ def values(text: str, kind: str) -> set[str]:
     found: set[str] = set()
     if kind == "language":
         return {m.group(0).lower() for m in _LANGUAGES.finditer(simplified(text))}
+    if kind == "money":
+        return {m.group(0).lower() for m in _MONEY.finditer(text)}
     if kind == "duration":
         found |= {m.group(0) for m in _ZH_DURATION.finditer(text)}
         found |= {m.group(0).lower() for m in _EN_DURATION.finditer(text)}

@@ -90,7 +90,8 @@ QUESTION_FEATURES = (
     "lead",  # 1 - the second passage's fused score over the first's: one clear place, or many
     "lead_top",  # ... when the chosen sentence is in the first passage (times 1 / its rank)
 )
-EXACT_KINDS = ("date", "duration", "number", "language")  # POS-tagged names are found less surely
+# kinds that patterns find whole; POS-tagged names are found less surely
+EXACT_KINDS = ("date", "duration", "money", "number", "language")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ MODULES = [
     "chatbot.engine",
     "chatbot.evaluate",
     "chatbot.answer_type",
+    "chatbot.definitions",
     "chatbot.en_names",
     "chatbot.features",
     "chatbot.smalltalk",

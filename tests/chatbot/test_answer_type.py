@@ -47,6 +47,12 @@ from chatbot.answer_type import asked_type, offers
         ("短信服务商是哪家？", "organisation"),  # 哪家 alone: which firm
         ("我们用的是哪个服务商？", "organisation"),
         ("Which provider sends our text messages?", "organisation"),
+        ("七股鹽山的門票多少錢？", "money"),
+        ("搬新公寓交了多少押金？", "money"),
+        ("How much did the dentist cost?", "money"),
+        ("How much is the rent in the new flat?", "money"),
+        ("How much data did we lose?", "number"),  # "how much" of something else
+        ("这本书花了多少时间读完？", "duration"),
         ("有几家公司参与？", "number"),
     ],
 )
@@ -82,6 +88,15 @@ def test_asked_type(question, kind):
         ("喵影工厂是哪家公司开发的？", "剪映和喵影工厂是两个例子", False),
         ("Which company did she work for?", "She worked for British Gas plc.", True),
         ("Which company did she work for?", "she worked there for years.", False),
+        # money: an amount with its currency, or a bare number; not a count of something else
+        ("門票多少錢？", "原本想去七股，但騎過去要快一個小時，最後取消", False),
+        ("門票多少錢？", "高鐵單程 NT$1,080（原價 NT$1,350）", True),
+        ("押金交了多少？", "| 押金 | 3,200 | 退租时退还 |", True),
+        ("房租多少钱？", "截至 3 月底，第 12 章", False),
+        ("How much did the dentist cost?", "Paid 85 dollars.", True),
+        ("How much is the rent?", "Rent is 1,180 a month.", True),
+        ("How much did it cost?", "3 customers waited 185ms on 2024-04-04 at 10:00.", False),
+        ("How much did it cost?", "It was built in 1889.", False),
         # a definition: the term said to be something, or named
         ("什么是MaaS？", "MaaS（Model as a Service，模型即服务）的产业结构", True),
         ("什么是标准杆？", "标准杆，是一个高尔夫球运动术语", True),
