@@ -9,7 +9,8 @@ ones that go on from it in the same paragraph; so is a reason asked as a list
 The quote then runs over those neighbours, never past a line break (a new
 paragraph, heading or list item) and never beyond MAX_WIDE_CHARS.
 Whatever is asked, a sentence that ends in a colon or semicolon runs on through
-its list, and a short label opening a line ("* 读者细分管理。提升…", "Speed. It…")
+its list, on its line or, when the colon ends the line, through the list items on
+the lines below it; and a short label opening a line ("* 读者细分管理。提升…", "Speed. It…")
 runs on into the sentence that explains it: alone, neither says anything. So
 does a Markdown table's row ("| salt | 10 |"): it is quoted from the table's
 header row down, which says what its cells are, when that stays short.
@@ -33,6 +34,7 @@ MORE_SENTENCES = 2  # sentences a description may run on by
 RUN_ON = ("：", ":", "；", ";")  # a sentence ending so introduces or continues a list
 MAX_RUN_ON = 4  # sentences a quote may run on by
 MAX_QUOTE_CHARS = 400
+MAX_LIST_ITEMS = 8  # items of a list on the lines below a colon that a quote may run through
 # A list item's marker: "* ", "- ", "1. ", "2)", "一、", "（三）".
 _MARKER = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.)、]|[（(]?[一二三四五六七八九十\d]{1,3}[)）、])\s*")
 
@@ -155,6 +157,8 @@ def run_on(c: Candidate, notes: dict[str, str]) -> Candidate:
     if c.heading or not c.text.endswith(RUN_ON) or text[c.start : c.end] != c.text:
         return c
     rest = _rest_of_line(text, c.end)
+    if not rest.strip():  # the line ends with it: its list is on the lines below
+        return _through_list(c, text)
     end = c.end
     for n, (_, e) in enumerate(split_sentences(rest)):
         if n >= MAX_RUN_ON or c.end + e - c.start > MAX_QUOTE_CHARS:
@@ -163,6 +167,30 @@ def run_on(c: Candidate, notes: dict[str, str]) -> Candidate:
         if not rest[:e].endswith(RUN_ON):
             break
     return replace(c, end=end, text=text[c.start : end])
+
+
+def _through_list(c: Candidate, text: str) -> Candidate:
+    """`c`, a line ending in a colon, run on through the list items of the lines below it
+    (after one blank line at most): up to MAX_LIST_ITEMS whole items, MAX_QUOTE_CHARS in all.
+
+    >>> from index.chunking import Chunk
+    >>> from index.search import Hit
+    >>> note = "死锁的四个必要条件：\\n\\n1. 互斥\\n2. 占有并等待\\n\\n另一段。"
+    >>> hit = Hit(Chunk("n", "T", "S", 0, len(note), 1, note), 0, 1, 1.0, 1.0, 1.0)
+    >>> _through_list(Candidate(hit, 0, 10, note[:10]), note).text
+    '死锁的四个必要条件：\\n\\n1. 互斥\\n2. 占有并等待'
+    """
+    at, end, items, blanks = text.find("\n", c.end), c.end, 0, 0
+    while at >= 0 and items < MAX_LIST_ITEMS:
+        stop = text.find("\n", at + 1)
+        line = text[at + 1 : len(text) if stop < 0 else stop]
+        if not line.strip() and not items and not blanks:
+            blanks, at = 1, stop
+            continue
+        if not _MARKER.match(line) or at + 1 + len(line.rstrip()) - c.start > MAX_QUOTE_CHARS:
+            break
+        end, items, at = at + 1 + len(line.rstrip()), items + 1, stop
+    return c if end == c.end else replace(c, end=end, text=text[c.start : end])
 
 
 def label_on(c: Candidate, notes: dict[str, str]) -> Candidate:

@@ -160,3 +160,27 @@ def test_a_label_only_at_the_opening_of_a_line_and_only_when_short():
 def test_a_lead_in_runs_through_its_list_then_stops():
     c = reach(_cand("系统分为两个阶段：", LABELS), {"n.md": LABELS}, "系统分为几个阶段？")
     assert c.text == "系统分为两个阶段：第一阶段建模；第二阶段渲染。"
+
+
+LISTED = (
+    "## 死锁\n\n"
+    "死锁的四个必要条件（Coffman 条件）：\n\n"
+    "1. 互斥\n2. 占有并等待（hold and wait）\n3. 不可抢占\n4. 循环等待\n\n"
+    "四个条件同时成立才可能发生死锁。\n"
+    "Steps to roll back:\n- revert the commit\n- page the owner\nThen write it up.\n"
+)
+
+
+def test_a_lead_in_ending_its_line_runs_through_the_list_below_it():
+    notes = {"n.md": LISTED}
+    c = reach(_cand("死锁的四个必要条件（Coffman 条件）：", LISTED), notes, "死锁的条件是什么？")
+    assert c.text.endswith("4. 循环等待") and "2. 占有并等待（hold and wait）" in c.text
+    assert LISTED[c.start : c.end] == c.text  # still verbatim
+    c = reach(_cand("Steps to roll back:", LISTED), notes, "How do I roll back?")
+    assert c.text == "Steps to roll back:\n- revert the commit\n- page the owner"
+
+
+def test_a_line_ending_in_a_colon_with_no_list_below_stays_as_it_is():
+    note = "结论如下：\n\n这是一段普通的文字。\n"
+    c = reach(_cand("结论如下：", note), {"n.md": note}, "结论是什么？")
+    assert c.text == "结论如下："
