@@ -65,7 +65,7 @@ _ASKS = [
     (
         "money",
         re.compile(
-            r"多少钱|多少元|多少块|什么价|价格|价钱|票价|多贵|(?:花|付|交|赚|挣|存|借|欠|退)了?多少"
+            r"多少钱|多少元|多少块|什么价|价格|价钱|票价|多贵|(?:花|付|交|赚|挣|存|借|欠|退)了?多少(?![个份次天人件本篇张条位名小分秒年月周页])"
             r"|\bhow much\b(?=.*\b(?:costs?|price[sd]?|paid|pay|spend|spent|charged?|fees?|rent"
             r"|salary|budget|deposit|tickets?|dollars|euros|money|worth)\b)"
             r"|\bwhat (?:price|fee)\b",

@@ -53,6 +53,7 @@ from chatbot.answer_type import asked_type, offers
         ("How much is the rent in the new flat?", "money"),
         ("How much data did we lose?", "number"),  # "how much" of something else
         ("这本书花了多少时间读完？", "duration"),
+        ("这学期交了多少份作业？", "number"),  # a count, not a sum
         ("有几家公司参与？", "number"),
     ],
 )
