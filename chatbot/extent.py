@@ -157,8 +157,8 @@ def run_on(c: Candidate, notes: dict[str, str]) -> Candidate:
     if c.heading or not c.text.endswith(RUN_ON) or text[c.start : c.end] != c.text:
         return c
     rest = _rest_of_line(text, c.end)
-    if not rest.strip():  # the line ends with it: its list is on the lines below
-        return _through_list(c, text)
+    if not rest.strip():  # the line ends with it: a colon's list is on the lines below
+        return _through_list(c, text) if c.text.endswith(("：", ":")) else c
     end = c.end
     for n, (_, e) in enumerate(split_sentences(rest)):
         if n >= MAX_RUN_ON or c.end + e - c.start > MAX_QUOTE_CHARS:
@@ -182,8 +182,8 @@ def _through_list(c: Candidate, text: str) -> Candidate:
     """
     at, end, items, blanks = text.find("\n", c.end), c.end, 0, 0
     while at >= 0 and items < MAX_LIST_ITEMS:
+        line = _rest_of_line(text, at + 1)
         stop = text.find("\n", at + 1)
-        line = text[at + 1 : len(text) if stop < 0 else stop]
         if not line.strip() and not items and not blanks:
             blanks, at = 1, stop
             continue

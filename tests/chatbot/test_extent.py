@@ -184,3 +184,8 @@ def test_a_line_ending_in_a_colon_with_no_list_below_stays_as_it_is():
     note = "结论如下：\n\n这是一段普通的文字。\n"
     c = reach(_cand("结论如下：", note), {"n.md": note}, "结论是什么？")
     assert c.text == "结论如下："
+
+
+def test_a_line_ending_in_a_semicolon_does_not_run_into_the_list_below():
+    note = "x = 1;\n- not its list\n"
+    assert reach(_cand("x = 1;", note), {"n.md": note}, "What is x?").text == "x = 1;"
