@@ -37,6 +37,7 @@ from . import calibration
 from .answer import Answer, compose, lead_text, pick, verified_citations
 from .config import MAX_QUESTION_CHARS, Settings
 from .features import MAX_POOL, Analysis, analyse, question_row
+from .periods import contradicts
 from .smalltalk import REPLIES, asks, has_content, refers_back, small_talk
 
 log = logging.getLogger(__name__)
@@ -232,6 +233,10 @@ class Engine:
                 cites = verified_citations(picked, searcher.loaded.notes)
             if not cites:
                 confidence = "none"
+            elif confidence == "high" and contradicts(
+                question, " ".join(c.quote for c in cites), " ".join(c.section for c in cites)
+            ):
+                confidence = "low"  # it names another month or year than the question's
         return Answer(
             question=question,
             text=compose(cites, confidence, lang),
