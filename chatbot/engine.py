@@ -39,6 +39,7 @@ from .config import MAX_QUESTION_CHARS, Settings
 from .features import MAX_POOL, Analysis, analyse, question_row
 from .periods import contradicts
 from .smalltalk import REPLIES, asks, has_content, refers_back, small_talk
+from .targets import quotes_a_target
 
 log = logging.getLogger(__name__)
 
@@ -233,10 +234,8 @@ class Engine:
                 cites = verified_citations(picked, searcher.loaded.notes)
             if not cites:
                 confidence = "none"
-            elif confidence == "high" and contradicts(
-                question, " ".join(c.quote for c in cites), " ".join(c.section for c in cites)
-            ):
-                confidence = "low"  # it names another month or year than the question's
+            elif confidence == "high" and _qualified_otherwise(question, cites):
+                confidence = "low"
         return Answer(
             question=question,
             text=compose(cites, confidence, lang),
@@ -248,6 +247,14 @@ class Engine:
             features={"probability": round(probability, 4), "cross_language": cross},
             lead=lead_text(cites, confidence, lang),
         )
+
+
+def _qualified_otherwise(question: str, cites: Sequence) -> bool:
+    """Does the quote name another month or year than the question's, or give a target's
+    number to a question about what came of it (chatbot.periods, chatbot.targets)?"""
+    quote = " ".join(c.quote for c in cites)
+    context = " ".join(c.section for c in cites)
+    return contradicts(question, quote, context) or quotes_a_target(question, quote)
 
 
 def _rank(a: Answer) -> tuple[int, float]:

@@ -1,4 +1,4 @@
-"""Shared fixtures: a deterministic fake embedder for fast tests, and one real engine."""
+"""Shared fixtures: a deterministic fake embedder for fast tests, and real engines."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ SEED_NOTE = ROOT / "data" / "notes" / "aigc-reading-note.md"
 SHARED = ROOT.parent / "shared"
 DEV_QUESTIONS = SHARED / "eval" / "dev-questions.jsonl"
 DEV_FOLLOWUPS = SHARED / "eval" / "dev-followups.jsonl"
+STUDY_VAULT = ROOT / "data" / "eval" / "study-vault" / "notes"
 
 
 class FakeEmbedder:
@@ -76,6 +77,19 @@ def real_engine(tmp_path_factory):
     notes.mkdir()
     (notes / SEED_NOTE.name).write_bytes(SEED_NOTE.read_bytes())
     settings = Settings(index_dir=tmp / "index", notes=(str(notes),), upload_dir=tmp / "uploads")
+    engine = Engine(settings, say=lambda m: None)
+    engine.build(list(settings.notes))
+    return engine.open()
+
+
+@pytest.fixture(scope="session")
+def study_vault_engine(tmp_path_factory):
+    """The default model over data/eval/study-vault (Chinese notes, two in Traditional)."""
+    from chatbot.config import Settings
+    from chatbot.engine import Engine
+
+    tmp = tmp_path_factory.mktemp("study")
+    settings = Settings(index_dir=tmp / "index", notes=(str(STUDY_VAULT),), upload_dir=tmp / "up")
     engine = Engine(settings, say=lambda m: None)
     engine.build(list(settings.notes))
     return engine.open()

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from chatbot.periods import contradicts, months, years
-
-VAULT = Path(__file__).resolve().parents[2] / "data" / "eval" / "study-vault" / "notes"
 
 
 @pytest.mark.parametrize(
@@ -62,17 +58,10 @@ def test_contradicts(question, quote, expected):
 
 
 @pytest.mark.slow
-def test_the_engine_lowers_a_quote_of_another_month(tmp_path):
+def test_the_engine_lowers_a_quote_of_another_month(study_vault_engine):
     """The same sentence is `high` for the month it names and `low` for another one."""
-    from chatbot.config import Settings
-    from chatbot.engine import Engine
-
-    settings = Settings(index_dir=tmp_path / "index", notes=(str(VAULT),), upload_dir=tmp_path)
-    engine = Engine(settings, say=lambda m: None)
-    engine.build(list(settings.notes))
-    engine = engine.open()
-    same = engine.ask("截至3月底基金定投累计投入了多少？")
-    other = engine.ask("二月底的时候基金定投的市值是多少？")
+    same = study_vault_engine.ask("截至3月底基金定投累计投入了多少？")
+    other = study_vault_engine.ask("二月底的时候基金定投的市值是多少？")
     assert same.confidence == "high"
     assert "3 月底" in same.citations[0].quote
     assert other.citations and other.citations[0].quote == same.citations[0].quote
