@@ -23,9 +23,9 @@ _PLAN_EN = (
     r"|hop(?:e|es|ed|ing) to|forecasts?|projected)\b"
 )
 _PLAN = re.compile(f"{_PLAN_ZH}|{_PLAN_EN}", re.I)
-# the target word, then a few characters of the same clause, then the number
+# the target word, then a few characters of the same clause (no comma), then the number
 _TARGET_NUMBER = re.compile(
-    rf"(?:{_PLAN_ZH})[^。；;！？!?\n\d]{{0,10}}\d|{_PLAN_EN}[^.;!?\n\d]{{0,30}}\d", re.I
+    rf"(?:{_PLAN_ZH})[^。；;！？!?，,\n\d]{{0,10}}\d|{_PLAN_EN}[^.;!?,\n\d]{{0,30}}\d", re.I
 )
 _KINDS = ("number", "money")
 

@@ -19,6 +19,7 @@ from chatbot.targets import quotes_a_target
         ("How many users did we plan to sign up?", "We planned to sign up 2,000 users.", False),
         # "目标" as a thing counted, after the number: no plan
         ("搜索雷达能同时追踪多少个目标？", "有效距离30km，可同时追踪20个目标。", False),
+        ("搜索雷达的有效距离是多少？", "有效距离30km，可同时追踪20个目标，距离精度±30m。", False),
         # a result beside no plan word
         ("P95 降到了多少？", "P95 从 320ms 降到 185ms。", False),
         # not a question for a number
