@@ -111,9 +111,15 @@ _EN_NUMBER = re.compile(
     r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)s?\b",
     re.I,
 )
+# Years, centuries, months (May and March only capitalised: also words of their own), and the
+# times notes keep: weekdays, clock times ("10:00", "6 pm"), quarters, "tomorrow", seasons.
 _EN_DATE = re.compile(
-    r"\b1\d{3}s?\b|\b20\d{2}s?\b|\b\d{1,2}(?:st|nd|rd|th) century\b|\b(?:january|february|march|"
-    r"april|may|june|july|august|september|october|november|december)\b|\bcentur(?:y|ies)\b",
+    r"\b1\d{3}s?\b|\b20\d{2}s?\b|\b\d{1,2}(?:st|nd|rd|th) century\b|\b(?:january|february|"
+    r"april|june|july|august|september|october|november|december)\b|\bcentur(?:y|ies)\b"
+    r"|\b(?-i:May|March)\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d{1,2}\b"
+    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:[01]?\d|2[0-3]):[0-5]\d\b"
+    r"|\b(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\bq[1-4]\b"
+    r"|\b(?:today|tomorrow|yesterday|tonight|noon|midnight|spring|summer|autumn|winter)\b",
     re.I,
 )
 _EN_DURATION = re.compile(

@@ -74,6 +74,12 @@ def test_asked_type(question, kind):
         ("谁创办了腾讯？", "腾讯由马化腾创办于深圳", True),
         ("When was the tower built?", "It was completed in 1889.", True),
         ("When was the tower built in 1889?", "It was completed in 1889.", False),
+        # the times notes keep: weekdays, clock times, quarters; May and March as months only
+        ("When is the on-call handover?", "Handover every Monday at 10:00 Berlin time.", True),
+        ("When is the on-call handover?", "Read last week's handover notes first.", False),
+        ("When does the batch start?", "It starts at 6 pm, or on Feb 12 in Q3.", True),
+        ("When does the batch start?", "You may start it, if the march is over.", False),
+        ("When does the batch start?", "It started in May.", True),
         ("Who designed the tower?", "The tower was designed by Gustave Eiffel.", True),
         ("Who designed the tower?", "The tower is tall.", False),
         ("How many museums are there?", "There are 12 museums in the city.", True),
