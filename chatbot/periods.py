@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import re
 
+from index.dates import MONTHS
 from index.hans import simplified
 
 from .answer_type import asked_type
 
-_FULL = (
-    "january february march april may june july august september october november december"
-).split()
-_MONTH_OF = {m: i for i, m in enumerate(_FULL, 1)} | {m[:3]: i for i, m in enumerate(_FULL, 1)}
-_MONTH_OF["sept"] = 9
-_ABBR = [a for a in _MONTH_OF if len(a) <= 4]
+_FULL = [m for m in MONTHS if len(m) > 3 and m != "sept" or m == "may"]  # january … december
+_ABBR = [m for m in MONTHS if m not in _FULL]  # jan, sept, sep …
 _ZH_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ZH_NUM |= {"十": 10, "十一": 11, "十二": 12}
 
@@ -63,9 +60,9 @@ def months(text: str) -> frozenset[int]:
         word = m.group(1)
         if word.lower() in ("may", "march") and not word[0].isupper():
             continue  # "may", "march": words of their own unless written as a month
-        out.add(_MONTH_OF[word.lower()])
+        out.add(MONTHS[word.lower()])
     for m in _EN_ABBR.finditer(text):
-        out.add(_MONTH_OF[(m.group(1) or m.group(2)).lower()])
+        out.add(MONTHS[(m.group(1) or m.group(2)).lower()])
     out |= {int(m) for _, m in _ISO.findall(text)}
     return frozenset(out)
 

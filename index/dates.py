@@ -20,7 +20,7 @@ import threading
 
 import numpy as np
 
-_MONTHS = {
+MONTHS = {
     m: i
     for i, names in enumerate(
         (
@@ -42,7 +42,7 @@ _MONTHS = {
     for m in names.split()
 }
 _WORDS_TOO = frozenset(("may", "march", "mar"))  # also words of their own
-_MONTH = r"(?P<mname>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<mname>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _PATTERNS = [
     re.compile(rf"(?<!\d)(?:1\d{{3}}|2\d{{3}})[-/.](?P<month>[01]?\d)[-/.]{_DAY}(?!\d)"),  # ISO
@@ -68,7 +68,7 @@ def days(text: str) -> list[str]:
             g = m.groupdict()
             if g.get("mname") and g["mname"].lower() in _WORDS_TOO and not g["mname"][0].isupper():
                 continue  # "may", "march": a month only when written as one
-            month = _MONTHS[g["mname"].lower()] if g.get("mname") else int(g["month"])
+            month = MONTHS[g["mname"].lower()] if g.get("mname") else int(g["month"])
             day = int(g["day"])
             if 1 <= month <= 12 and 1 <= day <= 31:
                 found.append((m.start(), f"@{month:02d}-{day:02d}"))
