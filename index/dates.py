@@ -41,7 +41,7 @@ MONTHS = {
     )
     for m in names.split()
 }
-_WORDS_TOO = frozenset(("may", "march", "mar"))  # also words of their own
+WORDS_TOO = frozenset(("may", "march", "mar"))  # also words of their own
 _MONTH = r"(?P<mname>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _PATTERNS = [
@@ -66,7 +66,7 @@ def days(text: str) -> list[str]:
     for pat in _PATTERNS:
         for m in pat.finditer(text):
             g = m.groupdict()
-            if g.get("mname") and g["mname"].lower() in _WORDS_TOO and not g["mname"][0].isupper():
+            if g.get("mname") and g["mname"].lower() in WORDS_TOO and not g["mname"][0].isupper():
                 continue  # "may", "march": a month only when written as one
             month = MONTHS[g["mname"].lower()] if g.get("mname") else int(g["month"])
             day = int(g["day"])
