@@ -100,8 +100,11 @@ def local_coverage(question: set[str], found: list[set[str]]) -> np.ndarray:
         for x in g:
             df[x] = df.get(x, 0) + 1
     weight = {x: math.log((n + 1) / (df.get(x, 0) + 0.5)) for x in question}
-    total = sum(weight.values()) or 1.0
-    return np.array([sum(weight[x] for x in g) / total for g in found])
+    # fsum: a set's order changes with the process's hash seed, and a plain sum's last bit
+    # with it; two sentences holding the same grams must tie exactly, or a tie becomes a
+    # gap of 1e-17 that a fitted tree can split on (a refit was not reproducible).
+    total = math.fsum(weight.values()) or 1.0
+    return np.array([math.fsum(weight[x] for x in g) / total for g in found])
 
 
 def rare_terms(terms: list[str], idf: dict[str, float]) -> list[str]:
