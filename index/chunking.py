@@ -51,6 +51,9 @@ SENTENCE_SEPARATORS = [
 _CLOSERS = "」』”’）)】\"'"
 _SENT_END = re.compile(rf"[。！？；!?;][{_CLOSERS}]*|\.[{_CLOSERS}]*\s+|\n+")
 _TITLE = re.compile(r"《[^《》\n]*》")  # a title: 《你好！》 ends no sentence
+# An ordered list's number ("2. Replace the mailer", "- 1.2. 部署") ends no sentence: its
+# item is one sentence with its number, not "2." and the rest.
+_LIST_NUMBER = re.compile(r"[ \t]*(?:[-*+][ \t]+)?\d{1,3}(?:\.\d{1,3})*\.$")
 # A full stop that ends an abbreviation or an initial ("U.S. government",
 # "Dr. Smith", "J. R. R. Tolkien", "Milestones, a.k.a. Ma'alim") ends no sentence;
 # nor does one followed by a lower-case word.
@@ -76,12 +79,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> t = "Groups (Milestones, a.k.a. Ma'alim) grew. They left."
     >>> [t[s:e] for s, e in split_sentences(t)]
     ["Groups (Milestones, a.k.a. Ma'alim) grew.", 'They left.']
+    >>> t = "Two options:\\n  1. Multi-currency export\\n  2. Replace the mailer. Soon."
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['Two options:', '1. Multi-currency export', '2. Replace the mailer.', 'Soon.']
     """
     titles = [m.span() for m in _TITLE.finditer(text)]
     spans, pos = [], 0
     for m in _SENT_END.finditer(text):
         end = m.start() + len(m.group().rstrip())  # the mark and its closers stay
         if any(a < end < b for a, b in titles):
+            continue
+        number = m.group().startswith(".") and "\n" not in m.group()  # a line's end still ends
+        if number and _LIST_NUMBER.match(text, text.rfind("\n", 0, end) + 1, end):
             continue
         if end > pos:
             spans.append((pos, end))

@@ -28,8 +28,9 @@ from .notes import NoteError, parse_note
 # full-width letters and digits read as ASCII; 9: English words as their Snowball stems;
 # 10: a table's row embedded under its header row; 11: stems in English chunks only;
 # 12: a Word document's tables as Markdown tables; 13: a chunk repeated inside the one before
-# placed at its own occurrence (index.chunking._locate)
-FORMAT_VERSION = 13
+# placed at its own occurrence (index.chunking._locate); 14: an ordered list's number ("2.")
+# ends no sentence
+FORMAT_VERSION = 14
 FILES = {"chunks.json", "dense.faiss", "sentences.npz"}
 
 

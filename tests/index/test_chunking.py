@@ -166,6 +166,24 @@ def test_abbreviations_and_initials_end_no_sentence(text, sentences):
 @pytest.mark.parametrize(
     "text, sentences",
     [
+        (
+            "Two options:\n  1. Multi-currency export\n  2. Replace the mailer. It pages me.",
+            ["Two options:", "1. Multi-currency export", "2. Replace the mailer.", "It pages me."],
+        ),
+        ("步骤：\n1. 备份数据库。\n2. 部署。", ["步骤：", "1. 备份数据库。", "2. 部署。"]),
+        ("- 1.2. Nested item\n10. Tenth", ["- 1.2. Nested item", "10. Tenth"]),
+        ("2.\nNext line", ["2.", "Next line"]),  # a number alone on its line stays alone
+        ("I chose option 2. Then we left.", ["I chose option 2.", "Then we left."]),
+        ("Founded in 1889. It grew.", ["Founded in 1889.", "It grew."]),
+    ],
+)
+def test_an_ordered_lists_number_stays_with_its_item(text, sentences):
+    assert [text[s:e] for s, e in split_sentences(text)] == sentences
+
+
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
         ("桓玄说：「我来了。」次月，他篡位称帝。", ["桓玄说：「我来了。」", "次月，他篡位称帝。"]),
         ("他問道：『誰在那裡？』沒有人回答。", ["他問道：『誰在那裡？』", "沒有人回答。"]),
         (
