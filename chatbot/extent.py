@@ -11,7 +11,8 @@ paragraph, heading or list item) and never beyond MAX_WIDE_CHARS.
 Whatever is asked, a sentence that ends in a colon or semicolon runs on through
 its list, on its line or, when the colon ends the line, through the list items on
 the lines below it; and a short label opening a line ("* 读者细分管理。提升…", "Speed. It…")
-runs on into the sentence that explains it: alone, neither says anything. So
+runs on into the sentence that explains it: alone, neither says anything. A short list
+item chosen by its opening sentence is quoted whole ("- Scale to 8. Don't go above 8, …"). So
 does a Markdown table's row ("| salt | 10 |"): it is quoted from the table's
 header row down, which says what its cells are, when that stays short.
 `reach` is the quote made of a chosen sentence, for `pick` and for fitting alike.
@@ -34,6 +35,7 @@ MORE_SENTENCES = 2  # sentences a description may run on by
 RUN_ON = ("：", ":", "；", ";")  # a sentence ending so introduces or continues a list
 MAX_RUN_ON = 4  # sentences a quote may run on by
 MAX_QUOTE_CHARS = 400
+ITEM_CHARS = 200  # a list item up to this long is quoted whole from its opening sentence
 MAX_LIST_ITEMS = 8  # items of a list on the lines below a colon that a quote may run through
 # A list item's marker: "* ", "- ", "1. ", "2)", "一、", "（三）".
 _MARKER = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.)、]|[（(]?[一二三四五六七八九十\d]{1,3}[)）、])\s*")
@@ -116,7 +118,8 @@ def widen(c: Candidate, notes: dict[str, str], question: str) -> Candidate:
 def reach(c: Candidate, notes: dict[str, str], question: str) -> Candidate:
     """The quote made of the chosen sentence `c`: its table's header, its list, its label's
     sense, then `widen`."""
-    return widen(label_on(run_on(under_header(c, notes), notes), notes), notes, question)
+    c = label_on(run_on(under_header(c, notes), notes), notes)
+    return widen(item_on(c, notes), notes, question)
 
 
 def under_header(c: Candidate, notes: dict[str, str]) -> Candidate:
@@ -210,6 +213,27 @@ def label_on(c: Candidate, notes: dict[str, str]) -> Candidate:
     after = split_sentences(_rest_of_line(text, c.end))
     end = c.end + after[0][1] if after else c.end
     if end == c.end or end - c.start > MAX_QUOTE_CHARS:
+        return c
+    return replace(c, end=end, text=text[c.start : end])
+
+
+def item_on(c: Candidate, notes: dict[str, str]) -> Candidate:
+    """A list item's opening sentence, run on to the item's end when the whole item is
+    short: a note's bullet is one thought ("- Scale to 8 replicas. Don't go above 8, …").
+
+    >>> from index.chunking import Chunk
+    >>> from index.search import Hit
+    >>> note = "- Scale with --replicas=8. Don't go above 8.\\n- Next item."
+    >>> hit = Hit(Chunk("n", "T", "S", 0, len(note), 1, note), 0, 1, 1.0, 1.0, 1.0)
+    >>> item_on(Candidate(hit, 0, 26, note[:26]), {"n": note}).text
+    "- Scale with --replicas=8. Don't go above 8."
+    """
+    text = notes.get(c.hit.chunk.note, "")
+    if c.heading or text[c.start : c.end] != c.text or not _MARKER.match(c.text):
+        return c
+    line_start = text.rfind("\n", 0, c.start) + 1
+    end = c.end + len(_rest_of_line(text, c.end).rstrip())
+    if text[line_start : c.start].strip() or end == c.end or end - c.start > ITEM_CHARS:
         return c
     return replace(c, end=end, text=text[c.start : end])
 

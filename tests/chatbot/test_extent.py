@@ -141,7 +141,11 @@ def test_a_short_label_runs_on_into_its_explanation_whatever_is_asked():
     assert en.text == "2. Speed. It answers in a second."
     assert label_on(_cand("它很快。", LABELS), notes).text == "它很快。第二句。"
     # a fact question, which widen() leaves at one sentence, still gets the label's sense
-    assert reach(_cand("* 读者细分管理。", LABELS), notes, "谁负责？").text.endswith("交互体验。")
+    # (here the whole item, a short one: item_on)
+    assert (
+        "读者细分管理。提升读者与平台的交互体验。"
+        in reach(_cand("* 读者细分管理。", LABELS), notes, "谁负责？").text
+    )
 
 
 def test_a_label_only_at_the_opening_of_a_line_and_only_when_short():
@@ -189,3 +193,28 @@ def test_a_line_ending_in_a_colon_with_no_list_below_stays_as_it_is():
 def test_a_line_ending_in_a_semicolon_does_not_run_into_the_list_below():
     note = "x = 1;\n- not its list\n"
     assert reach(_cand("x = 1;", note), {"n.md": note}, "What is x?").text == "x = 1;"
+
+
+ITEMS = (
+    "Scaling:\n"
+    "- Scale consumers with `--replicas=8`. Don't go above 8, the DB won't take more.\n"
+    "- " + "A long item that says a great deal about many things in turn. " * 4 + "Its end.\n"
+    "A plain line, long enough to be no label. Not an item.\n"
+)
+
+
+def test_a_short_list_item_is_quoted_whole_from_its_opening_sentence():
+    notes = {"n.md": ITEMS}
+    c = reach(_cand("- Scale consumers with `--replicas=8`.", ITEMS), notes, "How far?")
+    assert c.text.endswith("Don't go above 8, the DB won't take more.")
+    assert ITEMS[c.start : c.end] == c.text
+
+
+def test_an_item_runs_on_only_from_its_opening_and_only_when_short():
+    notes = {"n.md": ITEMS}
+    second = _cand("Don't go above 8, the DB won't take more.", ITEMS)
+    assert reach(second, notes, "How far?") == second  # not the item's opening sentence
+    long = _cand("- A long item that says a great deal about many things in turn.", ITEMS)
+    assert reach(long, notes, "Who wrote it?") == long
+    plain = _cand("A plain line, long enough to be no label.", ITEMS)
+    assert reach(plain, notes, "What is it?") == plain  # no list item
