@@ -156,7 +156,7 @@ def analyse(
     cands = candidates(hits, searcher.loaded.notes)
     terms = tokenize(query)
     idf = searcher.idf(terms)
-    rare = rare_terms(terms, idf)
+    rare = rare_terms(terms, idf, searcher.lexical.stem_df)
     kind = asked_type(question)
     q_words = set(tokenize(question))
     days = tuple(searcher.dated.held(query))

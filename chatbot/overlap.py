@@ -107,8 +107,17 @@ def local_coverage(question: set[str], found: list[set[str]]) -> np.ndarray:
     return np.array([math.fsum(weight[x] for x in g) / total for g in found])
 
 
-def rare_terms(terms: list[str], idf: dict[str, float]) -> list[str]:
-    """The question's rarest words: within 80 % of its highest idf."""
+def rare_terms(terms: list[str], idf: dict[str, float], known=None) -> list[str]:
+    """The question's rarest words the notes hold (`known`): within 80 % of their highest idf.
+
+    A word the notes lack has the highest idf of all, yet no sentence holds it: counted, it
+    would leave the rare-word share 0 for every candidate. All the words when none is known.
+
+    >>> idf = {"data": 2.6, "fresh": 3.9, "settl": 5.5}
+    >>> rare_terms(["data", "fresh", "settl"], idf, {"data", "fresh"}), rare_terms(["settl"], idf)
+    (['fresh'], ['settl'])
+    """
+    terms = [t for t in terms if known is None or t in known] or terms
     if not terms:
         return []
     top = max(idf.get(t, 1.0) for t in terms)

@@ -1,4 +1,5 @@
-"""chatbot.overlap's sums do not depend on the order a set iterates in.
+"""chatbot.overlap: the rare words a question is matched by, and sums that do not depend on
+the order a set iterates in.
 
 A set of strings iterates in an order that changes with the process's hash
 seed. Summed in that order, two sentences holding the same grams could differ
@@ -32,3 +33,21 @@ def test_local_coverage_is_the_same_under_every_hash_seed():
     runs = {_run(seed) for seed in range(6)}
     assert len(runs) == 1, runs
     assert runs.pop().startswith("[1.0, ")  # every gram of the question: exactly all of it
+
+
+def test_the_rare_words_are_the_rarest_the_notes_hold():
+    from chatbot.overlap import coverage, rare_terms
+    from index.lexical import LexicalIndex, tokenize
+
+    notes = [
+        tokenize("Data freshness under 15 minutes at p95."),
+        tokenize("The ledger export runs nightly."),
+        tokenize("Data volume grows 8% a month."),
+    ]
+    lex = LexicalIndex(notes, [True] * len(notes))
+    terms = tokenize("What data freshness target did we settle on?")
+    idf = lex.idf(terms)
+    rare = rare_terms(terms, idf, lex.stem_df)
+    assert rare == ["fresh"]  # "settle" and "target" are rarer, but no note holds them
+    assert coverage(rare, "Data freshness under 15 minutes at p95.", idf, set(notes[0])) == 1.0
+    assert rare_terms(["settl"], idf, lex.stem_df) == ["settl"]  # none known: all of them
