@@ -246,3 +246,25 @@ def offers(question: str, text: str, kind: str | None = None) -> bool:
     mine = values(question, kind)
     q_low = simplified(question).lower()
     return any(v not in mine and v.lower() not in q_low for v in values(text, kind))
+
+
+NAMED_KINDS = ("person", "place", "organisation")
+
+
+def names_none(question: str, quote: str) -> bool:
+    """An English question asking who, where or which company, quoting English text that
+    names none but the question's own: that quote cannot be the answer.
+
+    English names are capitalised, so their absence is sure; jieba misses Chinese names
+    often enough that a Chinese quote without one is still right (docs/results.md, stop 37).
+
+    >>> names_none("Who was incident commander in January?", "It is not related to January.")
+    True
+    >>> names_none("Who was incident commander?", "Aiko Tanaka was incident commander.")
+    False
+    >>> names_none("谁是事故指挥？", "这次没有指挥。")
+    False
+    """
+    if _CJK.search(question) or _CJK.search(quote) or asked_type(question) not in NAMED_KINDS:
+        return False
+    return not offers(question, quote)

@@ -35,6 +35,7 @@ from index.synonyms import expand
 
 from . import calibration
 from .answer import Answer, compose, lead_text, pick, verified_citations
+from .answer_type import names_none
 from .config import MAX_QUESTION_CHARS, Settings
 from .features import MAX_POOL, Analysis, analyse, question_row
 from .periods import contradicts
@@ -250,11 +251,18 @@ class Engine:
 
 
 def _qualified_otherwise(question: str, cites: Sequence) -> bool:
-    """Does the quote name another month or year than the question's, or give a target's
-    number to a question about what came of it (chatbot.periods, chatbot.targets)?"""
+    """Does the quote name another month or year than the question's, give a target's
+    number to a question about what came of it (chatbot.periods, chatbot.targets), name
+    nobody to an English "who" (answer_type.names_none), or end asking a question itself
+    ("Open question: who signs off?")?"""
     quote = " ".join(c.quote for c in cites)
     context = " ".join(c.section for c in cites)
-    return contradicts(question, quote, context) or quotes_a_target(question, quote)
+    return (
+        contradicts(question, quote, context)
+        or quotes_a_target(question, quote)
+        or names_none(question, quote)
+        or cites[0].quote.rstrip().endswith(("?", "？"))
+    )
 
 
 def _rank(a: Answer) -> tuple[int, float]:

@@ -18,6 +18,7 @@ SHARED = ROOT.parent / "shared"
 DEV_QUESTIONS = SHARED / "eval" / "dev-questions.jsonl"
 DEV_FOLLOWUPS = SHARED / "eval" / "dev-followups.jsonl"
 STUDY_VAULT = ROOT / "data" / "eval" / "study-vault" / "notes"
+WORK_VAULT = ROOT / "data" / "eval" / "work-vault" / "notes"
 
 
 class FakeEmbedder:
@@ -90,6 +91,19 @@ def study_vault_engine(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("study")
     settings = Settings(index_dir=tmp / "index", notes=(str(STUDY_VAULT),), upload_dir=tmp / "up")
+    engine = Engine(settings, say=lambda m: None)
+    engine.build(list(settings.notes))
+    return engine.open()
+
+
+@pytest.fixture(scope="session")
+def work_vault_engine(tmp_path_factory):
+    """The default model over data/eval/work-vault (English work notes)."""
+    from chatbot.config import Settings
+    from chatbot.engine import Engine
+
+    tmp = tmp_path_factory.mktemp("work")
+    settings = Settings(index_dir=tmp / "index", notes=(str(WORK_VAULT),), upload_dir=tmp / "up")
     engine = Engine(settings, say=lambda m: None)
     engine.build(list(settings.notes))
     return engine.open()
