@@ -83,27 +83,25 @@ def real_engine(tmp_path_factory):
     return engine.open()
 
 
-@pytest.fixture(scope="session")
-def study_vault_engine(tmp_path_factory):
-    """The default model over data/eval/study-vault (Chinese notes, two in Traditional)."""
+def _vault_engine(tmp_path_factory, notes: Path):
+    """The default model over a folder of data/eval, indexed in a fresh folder."""
     from chatbot.config import Settings
     from chatbot.engine import Engine
 
-    tmp = tmp_path_factory.mktemp("study")
-    settings = Settings(index_dir=tmp / "index", notes=(str(STUDY_VAULT),), upload_dir=tmp / "up")
+    tmp = tmp_path_factory.mktemp(notes.parent.name)
+    settings = Settings(index_dir=tmp / "index", notes=(str(notes),), upload_dir=tmp / "up")
     engine = Engine(settings, say=lambda m: None)
     engine.build(list(settings.notes))
     return engine.open()
+
+
+@pytest.fixture(scope="session")
+def study_vault_engine(tmp_path_factory):
+    """The default model over data/eval/study-vault (Chinese notes, two in Traditional)."""
+    return _vault_engine(tmp_path_factory, STUDY_VAULT)
 
 
 @pytest.fixture(scope="session")
 def work_vault_engine(tmp_path_factory):
     """The default model over data/eval/work-vault (English work notes)."""
-    from chatbot.config import Settings
-    from chatbot.engine import Engine
-
-    tmp = tmp_path_factory.mktemp("work")
-    settings = Settings(index_dir=tmp / "index", notes=(str(WORK_VAULT),), upload_dir=tmp / "up")
-    engine = Engine(settings, say=lambda m: None)
-    engine.build(list(settings.notes))
-    return engine.open()
+    return _vault_engine(tmp_path_factory, WORK_VAULT)
