@@ -11,10 +11,10 @@ paragraph, heading or list item) and never beyond MAX_WIDE_CHARS.
 Whatever is asked, a sentence that ends in a colon or semicolon runs on through
 its list, on its line or, when the colon ends the line, through the list items on
 the lines below it; and a short label opening a line ("* 读者细分管理。提升…", "Speed. It…")
-runs on into the sentence that explains it: alone, neither says anything. A short list
-item chosen by its opening sentence is quoted whole ("- Scale to 8. Don't go above 8, …"). So
+runs on into the sentence that explains it: alone, neither says anything. So
 does a Markdown table's row ("| salt | 10 |"): it is quoted from the table's
-header row down, which says what its cells are, when that stays short.
+header row down, which says what its cells are, when that stays short. A short list
+item chosen by its opening sentence is quoted whole ("- Scale to 8. Don't go above 8, …").
 `reach` is the quote made of a chosen sentence, for `pick` and for fitting alike.
 Leaves out: deciding by the note's discourse structure beyond these cues.
 """

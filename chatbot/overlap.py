@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Set
+from collections.abc import Container, Set
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -107,7 +107,9 @@ def local_coverage(question: set[str], found: list[set[str]]) -> np.ndarray:
     return np.array([math.fsum(weight[x] for x in g) / total for g in found])
 
 
-def rare_terms(terms: list[str], idf: dict[str, float], known=None) -> list[str]:
+def rare_terms(
+    terms: list[str], idf: dict[str, float], known: Container[str] | None = None
+) -> list[str]:
     """The question's rarest words the notes hold (`known`): within 80 % of their highest idf.
 
     A word the notes lack has the highest idf of all, yet no sentence holds it: counted, it
