@@ -11,12 +11,13 @@ generating text of its own — notechat never says what the note does not.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from index.search import Hit
 
+from .beside import adjacent, with_neighbours
 from .extent import reach
 from .features import Candidate
 from .links import open_link, page_of
@@ -41,6 +42,8 @@ class Citation:
     score: float
     page: int | None = None  # a PDF's page (chatbot.links)
     open: str = ""  # the link that opens the source there (chatbot.links)
+    # the chosen sentence's [start, end) in the note, when sentences beside it are quoted too
+    focus: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,25 +69,21 @@ def pick(
     """The best sentence, and up to two more that score nearly as well.
 
     Each reaches as far as the question needs (chatbot.extent: a reason's
-    cause, a description's next sentences). Picked sentences that stand side
-    by side in a note become one quote, so an answer that runs over two
-    sentences is quoted whole.
+    cause, a description's next sentences); the best is quoted with the
+    sentences beside it while that stays short (chatbot.beside). Picked
+    sentences that stand side by side in a note become one quote, so an answer
+    that runs over two sentences is quoted whole.
     """
     if not cands:
         return []
-    order = sorted(range(len(cands)), key=lambda i: -float(scores[i]))
-    best = float(scores[order[0]])
-    chosen = [order[0]]
-    for i in order[1:]:
-        if len(chosen) >= MAX_QUOTES or float(scores[i]) < best - SECOND_QUOTE_GAP:
-            break
-        if not any(_overlaps(cands[i], cands[j]) for j in chosen):
-            chosen.append(i)
-    out: list[Picked] = []
-    for i in chosen:
-        c, sc = reach(cands[i], notes, question), float(scores[i])
+    quotes = [reach(c, notes, question) for c in cands]
+    picks = chosen(scores, lambda i, j: _overlaps(cands[i], cands[j]))
+    first = with_neighbours(picks[0], quotes, scores, notes)
+    out: list[Picked] = [(first, float(scores[picks[0]]))]
+    for i in picks[1:]:
+        c, sc = quotes[i], float(scores[i])
         for k, (o, osc) in enumerate(out):
-            if (joined := _adjacent(o, c, notes)) is not None:
+            if (joined := adjacent(o, c, notes)) is not None:
                 out[k] = (joined, max(osc, sc))
                 break
         else:
@@ -92,21 +91,26 @@ def pick(
     return out
 
 
+def chosen(scores: np.ndarray, overlap=lambda i, j: False) -> list[int]:
+    """The candidates `pick` quotes, best first: the best, and up to MAX_QUOTES − 1 more
+    within SECOND_QUOTE_GAP of it that `overlap` none chosen before (for fitting too).
+
+    >>> chosen(np.array([0.2, 3.0, 2.5, -1.0]))
+    [1, 2]
+    """
+    order = sorted(range(len(scores)), key=lambda i: -float(scores[i]))
+    best = float(scores[order[0]])
+    out = [order[0]]
+    for i in order[1:]:
+        if len(out) >= MAX_QUOTES or float(scores[i]) < best - SECOND_QUOTE_GAP:
+            break
+        if not any(overlap(i, j) for j in out):
+            out.append(i)
+    return out
+
+
 def _overlaps(a: Candidate, b: Candidate) -> bool:
     return a.hit.chunk.note == b.hit.chunk.note and a.start < b.end and b.start < a.end
-
-
-def _adjacent(a: Candidate, b: Candidate, notes: dict[str, str]) -> Candidate | None:
-    """a and b as one quote when they overlap or only white space on one line parts them."""
-    if a.hit.chunk.note != b.hit.chunk.note or a.heading or b.heading:
-        return None
-    first, second = (a, b) if a.start < b.start else (b, a)
-    text = notes.get(a.hit.chunk.note, "")
-    gap = text[first.end : second.start]
-    if gap.strip() or "\n" in gap:
-        return None
-    end = max(first.end, second.end)
-    return replace(first, end=end, text=text[first.start : end])
 
 
 def verified_citations(picked: list[Picked], notes: dict[str, str]) -> list[Citation]:
@@ -137,9 +141,18 @@ def verified_citations(picked: list[Picked], notes: dict[str, str]) -> list[Cita
                 score=round(float(score), 4),
                 page=page,
                 open=open_link(c.note, line, page),
+                focus=_focus(sent),
             )
         )
     return out
+
+
+def _focus(sent: Candidate) -> tuple[int, int] | None:
+    """The chosen sentence inside `sent`'s quote, when it is a part of it."""
+    f = sent.focus
+    if f is None or not sent.start <= f[0] < f[1] <= sent.end or f == (sent.start, sent.end):
+        return None
+    return f
 
 
 def lead_text(citations: list[Citation], confidence: str, language: str) -> str:
@@ -188,6 +201,7 @@ def to_dict(a: Answer, id: str | None = None) -> dict:
                 "score": c.score,
                 "page": c.page,
                 "open": c.open,
+                "focus": list(c.focus) if c.focus else None,
             }
             for c in a.citations
         ],

@@ -24,12 +24,26 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _highlight(text: str, start: int, end: int) -> str:
-    """`text` escaped, with text[start:end] in <mark>."""
+def _highlight(text: str, start: int, end: int, marked: str | None = None) -> str:
+    """`text` escaped, with text[start:end] (or `marked`, its HTML) in <mark>."""
     start, end = max(0, start), min(len(text), end)
     if start >= end:
         return esc(text)
-    return f"{esc(text[:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:])}"
+    inner = esc(text[start:end]) if marked is None else marked
+    return f"{esc(text[:start])}<mark>{inner}</mark>{esc(text[end:])}"
+
+
+def _quote(c: dict) -> str:
+    """The quote escaped, its chosen sentence in <strong> when sentences beside it are
+    quoted too (chatbot.beside)."""
+    quote, f = str(c["quote"]), c.get("focus")
+    try:
+        a, b = int(f[0]) - int(c["start"]), int(f[1]) - int(c["start"])
+    except (TypeError, ValueError, IndexError, KeyError):
+        return esc(quote)
+    if not 0 <= a < b <= len(quote):
+        return esc(quote)
+    return f"{esc(quote[:a])}<strong>{esc(quote[a:b])}</strong>{esc(quote[b:])}"
 
 
 def _scores(p: dict) -> str:
@@ -47,7 +61,7 @@ def _context(c: dict) -> str:
     body = (
         ("…" if ctx.get("more_before") else "")
         + esc(ctx.get("before", ""))
-        + f'<mark class="nc-here">{esc(c["quote"])}</mark>'
+        + f'<mark class="nc-here">{_quote(c)}</mark>'
         + esc(ctx.get("after", ""))
         + ("…" if ctx.get("more_after") else "")
     )
@@ -84,9 +98,11 @@ def _card(c: dict, turn: dict, turn_no: int, show_scores: bool) -> str:
     p = passages[i] if isinstance(i, int) and 0 <= i < len(passages) else None
     if p is not None:
         off = int(c["start"]) - int(p["start"])
-        passage = _highlight(str(p["text"]), off, off + len(str(c["quote"])))
+        text = str(p["text"])
+        quoted = text[off : off + len(str(c["quote"]))] == str(c["quote"])
+        passage = _highlight(text, off, off + len(str(c["quote"])), _quote(c) if quoted else None)
     else:
-        passage = f"<mark>{esc(c['quote'])}</mark>"
+        passage = f"<mark>{_quote(c)}</mark>"
     return (
         f'<article class="nc-source" id="{source_id(turn_no, n)}">'
         f'<header><span class="nc-num">[{n}]</span> '

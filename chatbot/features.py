@@ -101,6 +101,7 @@ class Candidate:
     end: int
     text: str
     heading: bool = False
+    focus: tuple[int, int] | None = None  # the chosen sentence, in a quote joined beside it
 
 
 def candidates(hits: list[Hit], notes: dict[str, str]) -> list[Candidate]:

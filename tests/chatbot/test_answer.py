@@ -70,7 +70,7 @@ def test_wording_in_both_languages(lang, confidence, expected):
 
 
 def test_neighbouring_sentences_become_one_quote():
-    note = "甲说了一句。乙接着说完。丙另起一段。"
+    note = "甲说了一句。乙接着说完。\n丙另起一段。"
     hit = _hit(note, 0)
     cands = [_Sentence(hit, s, e, note[s:e]) for s, e in split_sentences(note)]
     picked = pick(cands, np.array([2.0, 1.8, -3.0]), {"n.md": note})
@@ -79,12 +79,12 @@ def test_neighbouring_sentences_become_one_quote():
     assert note[cites[0].start : cites[0].end] == cites[0].quote
 
 
-def test_a_weak_runner_up_is_not_quoted():
-    note = "甲说了一句。乙接着说完。丙另起一段。"
+def test_a_weak_runner_up_on_another_line_is_not_quoted():
+    note = "甲说了一句。\n乙接着把话说完了。\n丙另起一段。"
     hit = _hit(note, 0)
     cands = [_Sentence(hit, s, e, note[s:e]) for s, e in split_sentences(note)]
     picked = pick(cands, np.array([-3.0, 2.0, 0.5]), {"n.md": note})
-    assert [c.text for c, _ in picked] == ["乙接着说完。"]
+    assert [c.text for c, _ in picked] == ["乙接着把话说完了。"]
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "\u200b"])
