@@ -55,7 +55,7 @@ OFF_RATE = 0.02  # off-notes questions that may reach "high"
 FLOOR_KEEP = 0.998
 from fit_judge import fit_judge, judge_pool  # noqa: E402
 from fit_picker import fit_picker  # noqa: E402
-from fit_records import FOLDS, load_records, save_records  # noqa: E402
+from fit_records import FOLDS, load_records, quoted_right, save_records  # noqa: E402
 from fit_report import report  # noqa: E402
 from fit_thresholds import high_threshold  # noqa: E402
 
@@ -71,16 +71,28 @@ def _collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, 
 
     A sentence is right when the quote made of it is, reaching as far as `ask`
     quotes it (chatbot.extent.reach), so the ranker learns to pick what will be quoted.
+    `joins` are the pairs of sentences whose quotes `pick` would join into one (side by
+    side on a line), with whether the joined quote is right and its width; `widths`,
+    each sentence's quote's (chatbot.beside).
     """
     from dataclasses import replace
 
+    from chatbot.beside import adjacent, width
     from chatbot.extent import reach
 
     hits, a = engine.analyse(question)
     notes = engine.searcher.loaded.notes  # analyse() has opened it
-    labels = np.array([right(reach(c, notes, question)) for c in a.cands], bool)
+    quotes = [reach(c, notes, question) for c in a.cands]
+    labels = np.array([right(q) for q in quotes], bool)
+    joins = [
+        (i, j, bool(right(joined)), width(joined.text))
+        for i in range(len(quotes))
+        for j in range(i + 1, len(quotes))
+        if (joined := adjacent(quotes[i], quotes[j], notes)) is not None
+    ]
     texts = [c.hit.chunk.in_context(c.text) for c in a.cands]  # as the model reads them
-    return a.rows, labels, {"analysis": replace(a, cands=[]), "texts": texts}
+    extra = {"texts": texts, "joins": joins, "widths": [width(q.text) for q in quotes]}
+    return a.rows, labels, {"analysis": replace(a, cands=[])} | extra
 
 
 def halves(stem: str, articles: list) -> list[tuple[str, list, list]]:
@@ -200,6 +212,7 @@ def _fit_models(train: list[dict]) -> tuple[dict, dict]:
 
 def _apply(records: list[dict], ranker: dict, judges: dict | None) -> None:
     """Each record's chosen sentence, whether it is right, and (with judges) its p."""
+    from chatbot.answer import chosen
     from chatbot.calibration import Linear, judged
     from chatbot.features import SENTENCE_FEATURES, question_row
     from chatbot.trees import Trees
@@ -215,9 +228,11 @@ def _apply(records: list[dict], ranker: dict, judges: dict | None) -> None:
             r["qrow"], r["right"], r["p"] = None, False, 0.0
             continue
         scores = rank.score(r["rows"])  # the judge reads the ranker's scores; the trees pick
-        best = int(np.argmax(picker.score(r["rows"]) if picker else scores))
+        choice = picker.score(r["rows"]) if picker else scores
+        picks = chosen(choice)
+        best = picks[0]
         r["qrow"] = question_row(r["analysis"], scores, best)
-        r["right"] = r["kind"] == "answerable" and bool(r["labels"][best])
+        r["right"] = r["kind"] == "answerable" and quoted_right(r, picks, choice)
         if jud:
             j = jud.get(r["analysis"].language) or jud["en"]
             r["p"] = judged(j, r["qrow"], r["analysis"].language)

@@ -44,6 +44,12 @@ def save_records(records: list[dict], path: Path) -> None:
         asked=np.array([r["analysis"].asked or "" for r in records]),
         # each candidate as the model reads it (heading and sentence), for a reader model
         texts=np.array([t for r in records for t in r.get("texts", [""] * len(r["rows"]))]),
+        # the sentence pairs `pick` joins into one quote: record, i, j, right, width
+        joins=np.array(
+            [(n, *join) for n, r in enumerate(records) for join in r.get("joins", ())],
+            dtype=np.int64,
+        ).reshape(-1, 5),
+        widths=np.array([w for r in records for w in r["widths"]], dtype=np.int64),
     )
 
 
@@ -55,12 +61,18 @@ def load_records(path: Path) -> list[dict] | None:
         return None
     with np.load(path, allow_pickle=False) as npz:
         z = {k: npz[k] for k in npz.files}  # each npz[k] would read the file again
-    if tuple(z["names"].tolist()) != SENTENCE_FEATURES:
-        return None  # collected for other features
+    if tuple(z["names"].tolist()) != SENTENCE_FEATURES or "widths" not in z:
+        return None  # collected for other features, or before joined quotes were
+    joins: dict[int, list] = {}
+    for n, i, j, ok, w in z["joins"].tolist():
+        joins.setdefault(n, []).append((i, j, bool(ok), w))
     out, pos = [], 0
-    for size, meta, sc, asked in zip(z["sizes"], z["meta"], z["scalars"], z["asked"], strict=True):
+    for n, (size, meta, sc, asked) in enumerate(
+        zip(z["sizes"], z["meta"], z["scalars"], z["asked"], strict=True)
+    ):
         rows, labels = z["rows"][pos : pos + size], z["labels"][pos : pos + size]
         texts = z["texts"][pos : pos + size].tolist() if "texts" in z else []
+        widths = z["widths"][pos : pos + size].tolist()
         pos += size
         known, cross, n_terms, top_dense = sc.tolist()
         a = Analysis(
@@ -76,5 +88,21 @@ def load_records(path: Path) -> list[dict] | None:
         )
         m = json.loads(str(meta))
         m["fold"] = fold_of(m.get("group") or m["q"])  # older caches have no group: by question
-        out.append(m | {"rows": rows, "labels": labels, "analysis": a, "texts": texts})
+        rec = {"rows": rows, "labels": labels, "analysis": a, "texts": texts}
+        out.append(m | rec | {"joins": joins.get(n, []), "widths": widths})
     return out
+
+
+def quoted_right(record: dict, picks: list[int], choice: np.ndarray) -> bool:
+    """Is the first quote `pick` makes right: the best sentence's, with the sentences
+    chatbot.beside puts beside it by the picker's scores `choice`, and any other of
+    `picks` that stands beside it (`ask` quotes them as one)."""
+    from chatbot.beside import neighbours
+
+    best = picks[0]
+    if record["labels"][best]:
+        return True
+    pairs = {(i if j == best else j): (ok, w) for i, j, ok, w in record["joins"] if best in (i, j)}
+    widths = record["widths"]
+    joined = neighbours(best, choice, widths[best], lambda o: pairs.get(o, (0, None))[1])
+    return any(pairs[o][0] for o in set(joined) | (set(picks[1:]) & set(pairs)))
