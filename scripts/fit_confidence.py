@@ -55,7 +55,7 @@ OFF_RATE = 0.02  # off-notes questions that may reach "high"
 FLOOR_KEEP = 0.998
 from fit_judge import fit_judge, judge_pool  # noqa: E402
 from fit_picker import fit_picker  # noqa: E402
-from fit_records import FOLDS, load_records, quoted_right, save_records  # noqa: E402
+from fit_records import FOLDS, collect_one, load_records, quoted_right, save_records  # noqa: E402
 from fit_report import report  # noqa: E402
 from fit_thresholds import high_threshold  # noqa: E402
 
@@ -64,35 +64,6 @@ def _engine(notes: Path, index_dir: Path, model: str):
     from chatbot.trust import engine_for
 
     return engine_for(notes, index_dir, model, lambda m: print(m, file=sys.stderr))
-
-
-def _collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Candidate rows and labels of one question, and what the judge needs.
-
-    A sentence is right when the quote made of it is, reaching as far as `ask`
-    quotes it (chatbot.extent.reach), so the ranker learns to pick what will be quoted.
-    `joins` are the pairs of sentences whose quotes `pick` would join into one (side by
-    side on a line), with whether the joined quote is right and its width; `widths`,
-    each sentence's quote's (chatbot.beside).
-    """
-    from dataclasses import replace
-
-    from chatbot.beside import adjacent, width
-    from chatbot.extent import reach
-
-    hits, a = engine.analyse(question)
-    notes = engine.searcher.loaded.notes  # analyse() has opened it
-    quotes = [reach(c, notes, question) for c in a.cands]
-    labels = np.array([right(q) for q in quotes], bool)
-    joins = [
-        (i, j, bool(right(joined)), width(joined.text))
-        for i in range(len(quotes))
-        for j in range(i + 1, len(quotes))
-        if (joined := adjacent(quotes[i], quotes[j], notes)) is not None
-    ]
-    texts = [c.hit.chunk.in_context(c.text) for c in a.cands]  # as the model reads them
-    extra = {"texts": texts, "joins": joins, "widths": [width(q.text) for q in quotes]}
-    return a.rows, labels, {"analysis": replace(a, cands=[])} | extra
 
 
 def halves(stem: str, articles: list) -> list[tuple[str, list, list]]:
@@ -131,7 +102,7 @@ def collect(model: str) -> list[dict]:
                             c.text, q.answers
                         )
 
-                    rows, labels, extra = _collect_one(engine, q.question, right)
+                    rows, labels, extra = collect_one(engine, q.question, right)
                     # grouped by article, so both halves' questions of one article share a fold
                     rec = {"corpus": corpus, "kind": kind, "group": stem + q.note, "q": q.question}
                     out.append(rec | {"rows": rows, "labels": labels} | extra)
@@ -145,7 +116,7 @@ def collect(model: str) -> list[dict]:
         for q in load_questions(SHARED / fname):
             if q.history:
                 continue
-            rows, labels, extra = _collect_one(
+            rows, labels, extra = collect_one(
                 engine, q.question, lambda c, q=q: holds_evidence(c.text, q.evidence)
             )
             kind = "answerable" if q.evidence else "adversarial"

@@ -1,4 +1,6 @@
-"""The features collected by scripts/fit_confidence.py, cached as one .npz (no pickle).
+"""The features scripts/fit_confidence.py collects (`collect_one`), cached as one .npz.
+
+No pickle.
 
 Asking for all 9,442 records (4,765 questions, most asked twice) takes minutes; refitting
 from the cache, seconds.
@@ -22,6 +24,35 @@ def fold_of(group: str) -> int:
 
 
 _SCALARS = ("known", "cross", "n_terms", "top_dense")
+
+
+def collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Candidate rows and labels of one question, and what the judge needs.
+
+    A sentence is right when the quote made of it is, reaching as far as `ask`
+    quotes it (chatbot.extent.reach), so the ranker learns to pick what will be quoted.
+    `joins` are the pairs of sentences whose quotes `pick` would join into one (side by
+    side on a line), with whether the joined quote is right and its width; `widths`,
+    each sentence's quote's (chatbot.beside).
+    """
+    from dataclasses import replace
+
+    from chatbot.beside import adjacent, width
+    from chatbot.extent import reach
+
+    hits, a = engine.analyse(question)
+    notes = engine.searcher.loaded.notes  # analyse() has opened it
+    quotes = [reach(c, notes, question) for c in a.cands]
+    labels = np.array([right(q) for q in quotes], bool)
+    joins = [
+        (i, j, bool(right(joined)), width(joined.text))
+        for i in range(len(quotes))
+        for j in range(i + 1, len(quotes))
+        if (joined := adjacent(quotes[i], quotes[j], notes)) is not None
+    ]
+    texts = [c.hit.chunk.in_context(c.text) for c in a.cands]  # as the model reads them
+    extra = {"texts": texts, "joins": joins, "widths": [width(q.text) for q in quotes]}
+    return a.rows, labels, {"analysis": replace(a, cands=[])} | extra
 
 
 def save_records(records: list[dict], path: Path) -> None:
