@@ -56,8 +56,8 @@ def neighbours(
     joined with candidate o's, or None when o is not beside it. The same rule
     serves `ask` (on the notes' text) and the fit (on its records).
 
-    >>> beside_best = {0: 30, 2: 250}.get  # 0 and 2 stand beside candidate 1 (width 20)
-    >>> neighbours(1, [0.5, 2.0, 1.0], 20, beside_best)  # 2 first, then 0 would not fit
+    >>> beside_best = {0: 40, 2: 250}.get  # 0 and 2 stand beside candidate 1 (width 20)
+    >>> neighbours(1, [0.5, 2.0, 1.0], 20, beside_best)  # 2 first; then 0 would make 270
     [2]
     >>> neighbours(1, [0.5, 2.0, 1.0], 20, {0: 30, 2: 60}.get)
     [2, 0]

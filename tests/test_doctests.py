@@ -39,6 +39,7 @@ MODULES = [
     "chatbot.trees",
     "chatbot.overlap",
     "chatbot.extent",
+    "chatbot.beside",
     "index.hans",
     "index.casing",
 ]
