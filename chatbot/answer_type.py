@@ -88,7 +88,7 @@ _ASKS = [
             r"|厂商|厂家|服务商|供应商|品牌|媒体|电视台|出版社|球队|乐队|团队|单位|部门)|哪家"
             r"|\b(?:which|what) (?:company|companies|firm|organi[sz]ation|institution|university"
             r"|college|school|team|club|band|agency|corporation|network|publisher|vendor"
-            r"|provider|supplier|brand|bank)\b",
+            r"|provider|supplier|brand|bank|airline|shop)\b",
             re.I,
         ),
     ),
@@ -97,9 +97,9 @@ _ASKS = [
         "place",
         re.compile(
             r"哪里|哪儿|什么地方|哪(?:个|些|一个)?(?:国家|城市|省份?|地区|地方|国|州|县|市)"
-            r"|在哪|何处|何地|分布"
-            r"|\bwhere\b|\bwhat (?:country|city|state|region|place)\b"
-            r"|\bwhich (?:country|city|state|region|place)\b",
+            r"|在哪|何处|何地|分布|(?:哪|什么)(?:个|家|间)?(?:酒店|宾馆|旅馆|民宿|饭店|餐厅|医院|机场|车站|博物馆)"
+            r"|\bwhere\b|\b(?:what|which) (?:country|city|state|region|place|hotel|hostel"
+            r"|restaurant|caf[eé]|venue|airport|hospital|museum|neighbou?rhood|district)\b",
             re.I,
         ),
     ),

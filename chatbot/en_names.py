@@ -3,7 +3,8 @@
 A capitalised word is a name unless it starts a sentence (where any word is
 capitalised) or names a month or a weekday (a date, never a person, place or
 organisation: "on 19 November" answers no "who"), or runs on into digits (a code or a
-version: "SEV-3", "GPT-4", "A100" name no one). A sentence starts at the
+version: "SEV-3", "GPT-4", "A100" name no one), or is a currency's code ("1,640 EUR"
+answers no "which hotel"). A sentence starts at the
 text's start, after . ! ? and after the markup a note line opens with: list
 bullets and numbers, quote marks, headings and emphasis ("- We move…",
 "1. Tom writes…", "> **Note** …"). Leaves out: names that start a sentence
@@ -26,6 +27,7 @@ _DATE_WORDS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
+_CURRENCIES = frozenset("usd eur gbp jpy cny rmb hkd twd chf cad aud sek nok dkk inr krw".split())
 
 
 def names(text: str) -> set[str]:
@@ -35,10 +37,12 @@ def names(text: str) -> set[str]:
     ['priya']
     >>> sorted(names("It was built in 1889 by Gustave Eiffel."))
     ['eiffel', 'gustave']
+    >>> sorted(names("Actually spent: 1,640 EUR, approved by Dana."))
+    ['dana']
     """
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
     return {
         m.group(0).lower()
         for m in _CAPITAL.finditer(text)
-        if m.start() not in starts and m.group(0).lower() not in _DATE_WORDS
+        if m.start() not in starts and m.group(0).lower() not in _DATE_WORDS | _CURRENCIES
     }

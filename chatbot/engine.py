@@ -37,7 +37,9 @@ from . import calibration
 from .answer import Answer, compose, lead_text, pick, verified_citations
 from .answer_type import names_none
 from .config import MAX_QUESTION_CHARS, Settings
+from .contacts import lacks_contact
 from .features import MAX_POOL, Analysis, analyse, question_row
+from .other_numbers import another_number
 from .periods import contradicts
 from .smalltalk import REPLIES, asks, has_content, refers_back, small_talk
 from .targets import quotes_a_target
@@ -251,16 +253,19 @@ class Engine:
 
 
 def _qualified_otherwise(question: str, cites: Sequence) -> bool:
-    """Does the quote name another month or year than the question's, give a target's
-    number to a question about what came of it (chatbot.periods, chatbot.targets), name
-    nobody to an English "who" (answer_type.names_none), or end asking a question itself
-    ("Open question: who signs off?")?"""
+    """Does the quote name another month, year or number than the question's, give a
+    target's number to a question about what came of it (chatbot.periods,
+    chatbot.other_numbers, chatbot.targets), name nobody to an English "who"
+    (answer_type.names_none), write no phone number, email or link asked for
+    (chatbot.contacts), or end asking a question itself ("Open question: who signs off?")?"""
     quote = " ".join(c.quote for c in cites)
     context = " ".join(c.section for c in cites)
     return (
         contradicts(question, quote, context)
         or quotes_a_target(question, quote)
+        or another_number(question, quote, context)
         or names_none(question, quote)
+        or lacks_contact(question, quote)
         or cites[0].quote.rstrip().endswith(("?", "？"))
     )
 

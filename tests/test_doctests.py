@@ -42,6 +42,10 @@ MODULES = [
     "chatbot.beside",
     "index.hans",
     "index.casing",
+    "chatbot.periods",
+    "chatbot.targets",
+    "chatbot.other_numbers",
+    "chatbot.contacts",
 ]
 
 

@@ -55,6 +55,12 @@ from chatbot.answer_type import asked_type, offers
         ("这本书花了多少时间读完？", "duration"),
         ("这学期交了多少份作业？", "number"),  # a count, not a sum
         ("有几家公司参与？", "number"),
+        # a place or a firm known by its name
+        ("Which hotel are we staying at in Kyoto?", "place"),
+        ("What restaurant did we book for Friday?", "place"),
+        ("我们订的是哪家酒店？", "organisation"),  # 哪家: which firm
+        ("京都住的是哪个酒店？", "place"),
+        ("Which airline did we fly with?", "organisation"),
     ],
 )
 def test_asked_type(question, kind):

@@ -15,6 +15,7 @@ from chatbot.en_names import names
         ("The report is due in May.", set()),
         ("Not the January 18 incident (SEV-3), nor GPT-4 on A100s.", set()),  # codes
         ("Ask Mendes-Smith or O'Brien, not the API.", {"mendes-smith", "o'brien", "api"}),
+        ("Spent 1,640 EUR (hotel 780 EUR), not 2,000 USD.", set()),  # currencies name no one
     ],
 )
 def test_names_leave_out_sentence_starts_and_dates(text, expected):

@@ -18,6 +18,9 @@ from chatbot.engine import _qualified_otherwise
         ("Which company makes the sensor?", "The sensor is made elsewhere.", True),
         ("Who was the bar raiser?", "- Bar raiser: Hannah Leclerc (search team)", False),
         ("Where did we meet?", "We met in Lisbon at InfraCon.", False),
+        # a hotel is known by its name; a currency's code is none
+        ("Which hotel did I stay at?", "Spent: 1,640 EUR (ticket 690, hotel three nights).", True),
+        ("Which hotel did I stay at?", "Three nights at the Hotel Avenida Palace.", False),
         # the question's own name is no answer
         ("Who did Priya meet?", "Priya met the team.", True),
         # not a kind found by capitals, or not English: left to the judge

@@ -1,0 +1,84 @@
+"""A quote that gives other numbers than the ones the question names.
+
+"What debate lasts for 55 minutes?" is not answered by "…a Members Debate is held,
+which lasts for 45 minutes": the sentence shares every other word with the question,
+and only its number tells it is about something else. SQuAD 2.0 makes most of its
+on-topic unanswerable questions so, and notes keep such near-misses side by side (a
+budget's lines, a plan's stages, a log's days). So a quote that holds numbers of its
+own while a number of the question is nowhere in it, nor in its heading path, is not
+`high` (chatbot.engine).
+
+A question's number is found when it is written another way: spelled out ("five",
+"third", "三"), with thousands separators ("2,000"), or as a century for a decade
+of hundreds ("1700s" is "18th century"). chatbot.periods does the same for months
+and years, which may be written without digits ("二月", "March"). Left out: numbers
+in words in the question ("How many of the five…"), ranges and units.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.hans import simplified
+
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_HUNDREDS = re.compile(r"(\d{1,2})00(?:'?s)\b")  # "1700s", "1000's": a century
+_EN_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+_EN_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+_SPELLED = {w: n for n, w in enumerate(_EN_WORDS)} | {w: n + 1 for n, w in enumerate(_EN_ORDINALS)}
+_SPELLED_RE = re.compile(r"\b(" + "|".join(_SPELLED) + r")\b", re.I)
+_ZH_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers written in digits in `text`, as plain decimals.
+
+    >>> sorted(numbers("2,000 to 3,000 people; 0.50 of them, on 02-03"))
+    ['0.5', '2', '2000', '3', '3000']
+    """
+    out = set()
+    for m in _NUMBER.findall(text):
+        m = m.replace(",", "")
+        out.add(m.rstrip("0").rstrip(".") if "." in m else str(int(m)))
+    return frozenset(out)
+
+
+def _written(text: str) -> frozenset[str]:
+    """Every number `text` holds, in digits or spelled out, and the centuries of its
+    decades of hundreds."""
+    out = set(numbers(text))
+    out |= {str(_SPELLED[w.lower()]) for w in _SPELLED_RE.findall(text)}
+    out |= {str(n) for c, n in _ZH_DIGITS.items() if c in simplified(text)}
+    return frozenset(out)
+
+
+def another_number(question: str, quote: str, context: str = "") -> bool:
+    """Does `quote` hold numbers of its own while one of the question's is not in it
+    nor in its `context` (its heading path)?
+
+    >>> another_number("What debate lasts for 55 minutes?", "The debate lasts for 45 minutes.")
+    True
+    >>> another_number("How many MSPs out of 129 are elected?", "Of the 129 MSPs, 73 are.")
+    False
+    >>> another_number("Who won Super Bowl 50?", "The Broncos won 24–10.", "Super_Bowl_50")
+    False
+    >>> another_number("Who bought 5 times more?", "Saudi bought five times more in 1979.")
+    False
+    >>> another_number("How many fled by the 1700s?", "500,000 had fled by the 18th century.")
+    False
+    >>> another_number("这 3 个模型谁最快？", "三个模型里 Magic3D 用了 40 分钟。")
+    False
+    >>> another_number("What changed?", "Version 2 changed it.")
+    False
+    """
+    asked = numbers(question)
+    if not asked:
+        return False
+    present = _written(f"{quote} {context}")
+    # "1700s" is found as the 18th century
+    centuries = {str(int(h) * 100): str(int(h) + 1) for h in _HUNDREDS.findall(question)}
+    missing = {n for n in asked - present if centuries.get(n) not in present}
+    return bool(missing) and bool(numbers(quote) - asked)
