@@ -22,8 +22,12 @@ _ASKS = {
         re.I,
     ),
     "email": re.compile(r"\be-?mail address(?:es)?\b|邮箱|邮件地址|电邮地址", re.I),
+    # "网站图片", "a website of its own" ask for no address: the address or link itself is asked
     "link": re.compile(
-        r"\b(?:url|website|web ?site|web address|link)\b|网址|链接|网站|网页地址", re.I
+        r"\b(?:url|web ?site address|web address)\b|\b(?:the|a) links? (?:to|for)\b"
+        r"|\b(?:what|where)(?:'s| is| are) the (?:web ?site|link)s?\b"
+        r"|网址|网站地址|网页地址|链接(?:是|在|地址)|(?:网站|网页)是(?:什么|多少|哪个)",
+        re.I,
     ),
 }
 _CONTACT = re.compile(r"\bcontact (?:details|info(?:rmation)?)\b|联系方式", re.I)  # any of them

@@ -24,7 +24,12 @@ from chatbot.contacts import asked, holds, lacks_contact
         # about a phone, a mail, a line: not asking for one
         ("Which phone did I buy?", set()),
         ("Who answers the phone line?", set()),
+        ("What did Arab oil producers link to Japan?", set()),  # a verb
         ("What did the email say?", set()),
+        ("GPT-4用了多长时间完成网站图片识别？", set()),
+        ("Did they build a website of their own?", set()),
+        ("What is the website of the conference?", {"link"}),
+        ("报名链接是什么？", {"link"}),
     ],
 )
 def test_asked(question, kinds):
