@@ -40,7 +40,7 @@ def collect_one(engine, question: str, right) -> tuple[np.ndarray, np.ndarray, d
     from chatbot.beside import adjacent, width
     from chatbot.extent import reach
 
-    hits, a = engine.analyse(question)
+    _, a = engine.analyse(question)
     notes = engine.searcher.loaded.notes  # analyse() has opened it
     quotes = [reach(c, notes, question) for c in a.cands]
     labels = np.array([right(q) for q in quotes], bool)
