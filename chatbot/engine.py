@@ -263,7 +263,7 @@ def _qualified_otherwise(question: str, cites: Sequence) -> bool:
     return (
         contradicts(question, quote, context)
         or quotes_a_target(question, quote)
-        or another_number(question, quote, context)
+        or another_number(question, quote, " ".join([context, *(c.note for c in cites)]))
         or names_none(question, quote)
         or lacks_contact(question, quote)
         or cites[0].quote.rstrip().endswith(("?", "？"))

@@ -10,7 +10,7 @@ from chatbot.other_numbers import another_number, numbers
 @pytest.mark.parametrize(
     ("question", "quote", "context", "expected"),
     [
-        ("How long does the Members Debate last, 55 minutes?", "It lasts for 45 minutes.", "", True),
+        ("Which debate lasts 55 minutes?", "It lasts for 45 minutes.", "", True),
         ("Who can change income tax by up to 33 pence?", "Up to 3 pence in the pound.", "", True),
         ("每月 18 日定投的是哪个基金？", "每月 8 日定投沪深 300 指数基金 1,000 元。", "", True),
         ("Stage 2 of the bill is led by whom?", "Stage 1 is led by the minister.", "", True),
@@ -31,6 +31,17 @@ from chatbot.other_numbers import another_number, numbers
 )
 def test_another_number(question, quote, context, expected):
     assert another_number(question, quote, context) is expected
+
+
+def test_a_journal_day_in_the_note_name_is_the_quote_s_own():
+    """A journal's note is named by its day; the quote under it is about that day."""
+    from chatbot.answer import Citation
+    from chatbot.engine import _qualified_otherwise
+
+    quote = "Met Sam at 10:30 about the 3 open tickets."
+    cite = Citation(1, quote, "journal/2024-03-05.md", "", 1, 0, len(quote), 1.0)
+    assert not _qualified_otherwise("What did I do on 2024-03-05?", [cite])
+    assert _qualified_otherwise("What did I do on 2024-03-07?", [cite])
 
 
 def test_numbers_are_read_as_plain_decimals():
