@@ -9,8 +9,9 @@ own while a number of the question is nowhere in it, nor in its heading path, is
 `high` (chatbot.engine).
 
 A question's number is found when it is written another way: spelled out ("five",
-"third", "三"), with thousands separators ("2,000"), or as a century for a decade
-of hundreds ("1700s" is "18th century"). chatbot.periods does the same for months
+"third", "三"), with thousands separators ("2,000"), times its 万, k or million
+("1万" is "10,000"), a clock time without its ":00" ("10:00" is "10 am"), or as a
+century for a decade of hundreds ("1700s" is "18th century"). chatbot.periods does the same for months
 and years, which may be written without digits ("二月", "March"). Left out: numbers
 in words in the question ("How many of the five…"), ranges and units.
 """
@@ -21,7 +22,13 @@ import re
 
 from index.hans import simplified
 
-_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_NUMBER = re.compile(
+    r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿|千|[kK]\b|thousand\b|million\b|billion\b|bn\b)?"
+)
+_SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3, "k": 1e3, "thousand": 1e3, "million": 1e6}
+_SCALE |= {"billion": 1e9, "bn": 1e9}
+# a clock time is its hour and minutes, its ":00" none: "10:00" is "10 am"
+_CLOCK = re.compile(r"\b(\d{1,2}):([0-5]\d)\b|\b(\d{1,2})\.([0-5]\d)\s*(?=[ap]\.?m\b)", re.I)
 _HUNDREDS = re.compile(r"(\d{1,2})00(?:'?s)\b")  # "1700s", "1000's": a century
 _EN_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen "
@@ -33,23 +40,34 @@ _SPELLED_RE = re.compile(r"\b(" + "|".join(_SPELLED) + r")\b", re.I)
 _ZH_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 
 
-def numbers(text: str) -> frozenset[str]:
-    """The numbers written in digits in `text`, as plain decimals.
+def _plain(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def numbers(text: str, raw: bool = False) -> frozenset[str]:
+    """The numbers written in digits in `text`, as plain decimals, times their 万, k or
+    million (and as written too, when `raw`).
 
     >>> sorted(numbers("2,000 to 3,000 people; 0.50 of them, on 02-03"))
     ['0.5', '2', '2000', '3', '3000']
+    >>> sorted(numbers("预算 1.5万，at 10:00 or 2.30 pm, 3k users")), sorted(numbers("1.5万", raw=True))
+    (['10', '15000', '2', '30', '3000'], ['1.5', '15000'])
     """
+    text = _CLOCK.sub(lambda m: " ".join(g for g in m.groups() if g and g != "00"), text)
     out = set()
-    for m in _NUMBER.findall(text):
-        m = m.replace(",", "")
-        out.add(m.rstrip("0").rstrip(".") if "." in m else str(int(m)))
+    for digits, scale in _NUMBER.findall(text):
+        value = float(digits.replace(",", ""))
+        if scale:
+            out.add(_plain(value * _SCALE[scale.lower()]))
+        if raw or not scale:
+            out.add(_plain(value))
     return frozenset(out)
 
 
 def _written(text: str) -> frozenset[str]:
     """Every number `text` holds, in digits or spelled out, and the centuries of its
     decades of hundreds."""
-    out = set(numbers(text))
+    out = set(numbers(text, raw=True))
     out |= {str(_SPELLED[w.lower()]) for w in _SPELLED_RE.findall(text)}
     out |= {str(n) for c, n in _ZH_DIGITS.items() if c in simplified(text)}
     return frozenset(out)

@@ -21,6 +21,11 @@ from chatbot.other_numbers import another_number, numbers
         ("Who came 3rd?", "Dana came third, 2 points behind.", "", False),
         ("这 2 个方案哪个便宜？", "两个方案里 B 便宜 300 元。", "", False),
         ("What happened in the 1700s?", "In the 18th century 500,000 fled.", "", False),
+        ("预算 1万 的方案是哪个？", "方案 B：10,000 元，两周。", "", False),
+        ("Which plan costs 10,000 EUR?", "Plan B costs 10k EUR over 2 weeks.", "", False),
+        ("Who presents at 10:00?", "Dana presents at 10 am, Sam at 11.", "", False),
+        ("Who presents at 2.30 pm?", "Sam presents at 2:30 pm in room 4.", "", False),
+        ("Who presents at 10:30?", "Dana presents at 10 am, Sam at 11.", "", True),
         # the heading path holds the question's number
         ("Who won Super Bowl 50?", "The Broncos beat the Panthers 24–10.", "Super Bowl 50", False),
         # the quote has no number of its own: left to the judge
