@@ -18,22 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.chunking import split_sentences
 from index.hans import language_of
 from index.lexical import offered_terms, tokenize
 from index.lexical import words as words_of
 from index.search import Hit, Searcher
-from index.sections import PATH_SEP
 
 from .answer_type import asked_type, offers
+from .candidates import MAX_POOL, POOL_SENTENCES, SENTENCE_POOL, Candidate, candidates  # noqa: F401
 from .overlap import coverage, grams, local_coverage, longest_run, rare_terms
 
-# The passages whose sentences compete for the answer: the first SENTENCE_POOL, and more, up to
-# MAX_POOL, while fewer than POOL_SENTENCES sentences compete. Notes of short paragraphs (SQuAD's:
-# two sentences a passage) get as many candidates as notes of long ones (docs/results.md).
-SENTENCE_POOL = 4
-POOL_SENTENCES = 12
-MAX_POOL = 5  # the engine searches at least this many passages
 SHORT_SENTENCE = 12  # shorter ones are headings or lead-ins ("两个阶段："), rarely answers
 
 SENTENCE_FEATURES = (
@@ -92,42 +85,6 @@ QUESTION_FEATURES = (
 )
 # kinds that patterns find whole; POS-tagged names are found less surely
 EXACT_KINDS = ("date", "duration", "money", "number", "language")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    hit: Hit
-    start: int  # in the note
-    end: int
-    text: str
-    heading: bool = False
-    focus: tuple[int, int] | None = None  # the chosen sentence, in a quote joined beside it
-
-
-def candidates(hits: list[Hit], notes: dict[str, str]) -> list[Candidate]:
-    """Sentences of the top passages, and each passage's own heading.
-
-    Headings count because notes often say the key fact only there
-    ("文字生成：腾讯推出自动化新闻撰稿机器人Dreamwriter").
-    """
-    out = []
-    seen = set()
-    for i, h in enumerate(hits[:MAX_POOL]):
-        if i >= SENTENCE_POOL and len(out) >= POOL_SENTENCES:
-            break
-        c = h.chunk
-        heading = c.section.split(PATH_SEP)[-1]
-        text = notes.get(c.note, "")
-        at = text.rfind(heading, 0, c.start) if heading else -1
-        if at >= 0 and (c.note, at) not in seen:
-            seen.add((c.note, at))
-            out.append(Candidate(h, at, at + len(heading), heading, heading=True))
-        for s, e in split_sentences(c.text):
-            if (c.note, c.start + s) in seen:  # overlapping passages share sentences
-                continue
-            seen.add((c.note, c.start + s))
-            out.append(Candidate(h, c.start + s, c.start + e, c.text[s:e]))
-    return out
 
 
 @dataclass(frozen=True)
