@@ -25,6 +25,8 @@ from index.search import Hit, Searcher
 
 from .answer_type import asked_type, offers
 from .candidates import MAX_POOL, POOL_SENTENCES, SENTENCE_POOL, Candidate, candidates  # noqa: F401
+from .negation import negated_alone
+from .other_numbers import another_number
 from .overlap import coverage, grams, local_coverage, longest_run, rare_terms
 
 SHORT_SENTENCE = 12  # shorter ones are headings or lead-ins ("两个阶段："), rarely answers
@@ -54,6 +56,8 @@ SENTENCE_FEATURES = (
     "short",  # shorter than SHORT_SENTENCE
     "heading",
     "lead_in",  # ends with a colon: introduces a list, says little itself
+    "negated",  # the question negates and the sentence does not (chatbot.negation)
+    "other_number",  # numbers of its own, a number of the question's nowhere (other_numbers)
 )
 QUESTION_FEATURES = (
     "top",  # the ranker's score of the chosen sentence
@@ -82,6 +86,8 @@ QUESTION_FEATURES = (
     "exact_offers",  # ... and the chosen sentence offers it
     "lead",  # 1 - the second passage's fused score over the first's: one clear place, or many
     "lead_top",  # ... when the chosen sentence is in the first passage (times 1 / its rank)
+    "top_negated",
+    "top_other_number",
 )
 # kinds that patterns find whole; POS-tagged names are found less surely
 EXACT_KINDS = ("date", "duration", "money", "number", "language")
@@ -185,6 +191,10 @@ def analyse(
                 float(len(c.text) < SHORT_SENTENCE),
                 float(c.heading),
                 float(c.text.endswith(("：", ":"))),
+                float(negated_alone(question, c.text)),
+                float(
+                    another_number(question, c.text, f"{c.hit.chunk.section} {c.hit.chunk.note}")
+                ),
             )
         )
     return Analysis(
@@ -245,6 +255,8 @@ def question_row(a: Analysis, scores: np.ndarray, best: int) -> np.ndarray:
             exact * f["offers"],
             lead,
             lead * f["inv_rank"],
+            f["negated"],
+            f["other_number"],
         ),
         np.float32,
     )

@@ -46,6 +46,7 @@ MODULES = [
     "chatbot.targets",
     "chatbot.other_numbers",
     "chatbot.contacts",
+    "chatbot.negation",
 ]
 
 
