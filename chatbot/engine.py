@@ -10,6 +10,7 @@ question leans on it, retrieves, quotes and judges confidence.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -257,7 +258,8 @@ def _qualified_otherwise(question: str, cites: Sequence) -> bool:
     target's number to a question about what came of it (chatbot.periods,
     chatbot.other_numbers, chatbot.targets), name nobody to an English "who"
     (answer_type.names_none), write no phone number, email or link asked for
-    (chatbot.contacts), or end asking a question itself ("Open question: who signs off?")?"""
+    (chatbot.contacts), or ask a question itself ("Open question: who signs off?", an open
+    task "- [ ] Ask Sam whether…")?"""
     quote = " ".join(c.quote for c in cites)
     context = " ".join(c.section for c in cites)
     return (
@@ -266,8 +268,21 @@ def _qualified_otherwise(question: str, cites: Sequence) -> bool:
         or another_number(question, quote, " ".join([context, *(c.note for c in cites)]))
         or names_none(question, quote)
         or lacks_contact(question, quote)
-        or cites[0].quote.rstrip().endswith(("?", "？"))
+        or _asks_itself(cites[0].quote)
     )
+
+
+# an open task to find out: "- [ ] 問 HR 明年有沒有 return offer", "- [ ] Ask Sam whether…"
+_OPEN_ASK = re.compile(
+    r"^\s*[-*+]\s*\[ \]\s*(?:问|問|(?:ask|check|find out|confirm)\b).*?"
+    r"(?:\b(?:whether|if)\b|有没有|有沒有|是否|能不能|能否|会不会|會不會|吗|嗎)",
+    re.I | re.S,
+)
+
+
+def _asks_itself(quote: str) -> bool:
+    """Is the quote a question itself, or an open task to ask one?"""
+    return quote.rstrip().endswith(("?", "？")) or bool(_OPEN_ASK.search(quote))
 
 
 def _rank(a: Answer) -> tuple[int, float]:

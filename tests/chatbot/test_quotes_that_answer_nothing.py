@@ -46,6 +46,23 @@ def test_a_quote_that_asks_a_question_is_qualified():
     assert not _qualified_otherwise(q, [_cite("Aiko Tanaka signs off on the policy.")])
 
 
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("- [ ] 問 HR 明年有沒有 return offer（Amber 說 10 月才會知道）", True),
+        ("- [ ] 问HR能不能转正", True),
+        ("- [ ] Ask Sam whether we can make the design slot 75 minutes", True),
+        ("* [ ] Check if the replica is caught up", True),
+        # a task to do, not to find out; a task done
+        ("- [ ] Ask Marcus for a 30-min follow-up in July", False),
+        ("- [ ] Add a CI check that rejects maxOpen below 20", False),
+        ("- [x] Asked HR whether there is a return offer: yes", False),
+    ],
+)
+def test_an_open_task_to_find_out_is_a_question(quote, expected):
+    assert _qualified_otherwise("Did I get a return offer?", [_cite(quote)]) is expected
+
+
 @pytest.mark.slow
 def test_the_engine_gives_no_high_to_a_who_quote_naming_nobody(work_vault_engine):
     named = work_vault_engine.ask("Who was the bar raiser on the senior backend loop?")
