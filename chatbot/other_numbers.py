@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import re
 
-from index.hans import simplified
-
 _NUMBER = re.compile(
     r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿|千|[kK]\b|thousand\b|million\b|billion\b|bn\b)?"
 )
@@ -38,7 +36,7 @@ _EN_WORDS = (
 _EN_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 _SPELLED = {w: n for n, w in enumerate(_EN_WORDS)} | {w: n + 1 for n, w in enumerate(_EN_ORDINALS)}
 _SPELLED_RE = re.compile(r"\b(" + "|".join(_SPELLED) + r")\b", re.I)
-_ZH_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+_ZH_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九十")} | {"两": 2, "兩": 2}
 
 
 def _plain(value: float) -> str:
@@ -68,17 +66,16 @@ def numbers(text: str, raw: bool = False) -> frozenset[str]:
 
 
 def _written(text: str) -> frozenset[str]:
-    """Every number `text` holds, in digits or spelled out, and the centuries of its
-    decades of hundreds."""
+    """Every number `text` holds, in digits or spelled out."""
     out = set(numbers(text, raw=True))
     out |= {str(_SPELLED[w.lower()]) for w in _SPELLED_RE.findall(text)}
-    out |= {str(n) for c, n in _ZH_DIGITS.items() if c in simplified(text)}
+    out |= {str(n) for c, n in _ZH_DIGITS.items() if c in text}
     return frozenset(out)
 
 
 def another_number(question: str, quote: str, context: str = "") -> bool:
     """Does `quote` hold numbers of its own while one of the question's is not in it
-    nor in its `context` (its heading path)?
+    nor in its `context` (its heading path, its note's name)?
 
     >>> another_number("What debate lasts for 55 minutes?", "The debate lasts for 45 minutes.")
     True
@@ -96,10 +93,9 @@ def another_number(question: str, quote: str, context: str = "") -> bool:
     False
     """
     asked = numbers(question)
-    if not asked:
+    if not asked or not numbers(quote) - asked:
         return False
     present = _written(f"{quote} {context}")
     # "1700s" is found as the 18th century
     centuries = {str(int(h) * 100): str(int(h) + 1) for h in _HUNDREDS.findall(question)}
-    missing = {n for n in asked - present if centuries.get(n) not in present}
-    return bool(missing) and bool(numbers(quote) - asked)
+    return any(centuries.get(n) not in present for n in asked - present)

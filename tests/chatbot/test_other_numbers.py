@@ -20,6 +20,7 @@ from chatbot.other_numbers import another_number, numbers
         ("Who came third in 2019?", "Dana came 3rd in 2019.", "", False),
         ("Who came 3rd?", "Dana came third, 2 points behind.", "", False),
         ("这 2 个方案哪个便宜？", "两个方案里 B 便宜 300 元。", "", False),
+        ("這 2 個方案哪個便宜？", "兩個方案裡 B 便宜 300 元。", "", False),  # Traditional
         ("What happened in the 1700s?", "In the 18th century 500,000 fled.", "", False),
         ("预算 1万 的方案是哪个？", "方案 B：10,000 元，两周。", "", False),
         ("Which plan costs 10,000 EUR?", "Plan B costs 10k EUR over 2 weeks.", "", False),
