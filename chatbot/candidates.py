@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from index.chunking import split_sentences
+from index.dates import days, only_days
 from index.search import Hit
 from index.sections import PATH_SEP
 
@@ -50,4 +53,20 @@ def candidates(hits: list[Hit], notes: dict[str, str]) -> list[Candidate]:
                 continue
             seen.add((c.note, c.start + s))
             out.append(Candidate(h, c.start + s, c.start + e, c.text[s:e]))
+    return out
+
+
+def past_bare_days(choice: np.ndarray, cands: list[Candidate], question: str) -> np.ndarray:
+    """`choice` with the headings that are only a day the question names put last: quoted,
+    "## 2026-11-16" repeats "What happened on November 16?" and says nothing of it."""
+    asked = set(days(question))
+    bare = [
+        i
+        for i, c in enumerate(cands)
+        if asked and c.heading and only_days(c.text) and set(days(c.text)) <= asked
+    ]
+    if not bare or len(bare) == len(cands):
+        return choice
+    out = np.array(choice, np.float64)
+    out[bare] = out.min() - 1.0
     return out

@@ -37,6 +37,7 @@ from index.synonyms import expand
 from . import calibration
 from .answer import Answer, compose, lead_text, pick, verified_citations
 from .answer_type import names_none
+from .candidates import past_bare_days
 from .config import MAX_QUESTION_CHARS, Settings
 from .contacts import lacks_contact
 from .features import MAX_POOL, Analysis, analyse, question_row
@@ -224,7 +225,7 @@ class Engine:
         confidence, probability, cites = "none", 0.0, []
         if analysis.cands:
             scores = cal.ranker.score(analysis.rows)  # what the judge reads
-            choice = cal.choose(analysis.rows)  # what is quoted
+            choice = past_bare_days(cal.choose(analysis.rows), analysis.cands, question)
             best = int(np.argmax(choice))
             row = question_row(analysis, scores, best)
             probability = cal.probability(row, lang)

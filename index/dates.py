@@ -75,6 +75,20 @@ def days(text: str) -> list[str]:
     return list(dict.fromkeys(t for _, t in sorted(found)))
 
 
+def only_days(text: str) -> bool:
+    """Does `text` write days and nothing more (a year, punctuation)?
+
+    >>> only_days("2026-11-16"), only_days("## 11月17日"), only_days("2026年11月16日：")
+    (True, True, True)
+    >>> only_days("11月17日 周会"), only_days("Nov 16: dentist"), only_days("2026")
+    (False, False, False)
+    """
+    rest = text
+    for pat in _PATTERNS:
+        rest = pat.sub(" ", rest)
+    return rest != text and not re.sub(r"(?<!\d)[12]\d{3}\s*年?", " ", rest).strip(" \t#*_:：,，.-")
+
+
 _SEEN: dict[int, tuple[str, ...]] = {}  # a passage's text (hashed) → its days, across re-indexes
 _SEEN_MAX = 1_000_000
 

@@ -19,6 +19,7 @@ DEV_QUESTIONS = SHARED / "eval" / "dev-questions.jsonl"
 DEV_FOLLOWUPS = SHARED / "eval" / "dev-followups.jsonl"
 STUDY_VAULT = ROOT / "data" / "eval" / "study-vault" / "notes"
 WORK_VAULT = ROOT / "data" / "eval" / "work-vault" / "notes"
+JOURNAL = ROOT / "data" / "eval" / "journal-and-meetings" / "notes"
 
 
 class FakeEmbedder:
@@ -105,3 +106,9 @@ def study_vault_engine(tmp_path_factory):
 def work_vault_engine(tmp_path_factory):
     """The default model over data/eval/work-vault (English work notes)."""
     return _vault_engine(tmp_path_factory, WORK_VAULT)
+
+
+@pytest.fixture(scope="session")
+def journal_engine(tmp_path_factory):
+    """The default model over data/eval/journal-and-meetings (a dated journal, meetings)."""
+    return _vault_engine(tmp_path_factory, JOURNAL)

@@ -47,6 +47,7 @@ MODULES = [
     "chatbot.other_numbers",
     "chatbot.contacts",
     "chatbot.negation",
+    "index.dates",
 ]
 
 
