@@ -89,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--n", type=int, default=300, help="questions of each kind with --squad")
     ev.add_argument("--seed", type=int, default=0, help="sampling seed with --squad")
+    ev.add_argument(
+        "--asked-as",
+        metavar="JSONL",
+        help="with --squad: ask only the questions this file holds ({id, question} lines), "
+        "as it words them (data/fit: CMRC in English, SQuAD in Chinese)",
+    )
 
     sv = sub.add_parser("serve", parents=[common], help="serve the chat UI in the browser")
     sv.add_argument("--host", default="127.0.0.1")
@@ -233,9 +239,8 @@ def _eval_squad(args) -> int:
     from .trust import run
 
     try:
-        report, _ = run(
-            args.squad, args.model, args.n, args.seed, args.index_dir, args.top_k, say=_say
-        )
+        kw = {"say": _say, "asked_as": args.asked_as}
+        report, _ = run(args.squad, args.model, args.n, args.seed, args.index_dir, args.top_k, **kw)
     except SquadFileError as exc:
         raise UserError(str(exc)) from None
     print(report.format())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .evaluate import holds_evidence
@@ -98,9 +98,14 @@ def write_notes(articles: list[Article], folder: Path) -> Path:
 
 
 def questions_by_kind(
-    indexed: list[Article], withheld: list[Article], n: int | None, seed: int = 0
+    indexed: list[Article],
+    withheld: list[Article],
+    n: int | None,
+    seed: int = 0,
+    asked_as: dict[str, str] | None = None,
 ) -> dict[str, list[SquadQuestion]]:
-    """Up to `n` questions of each kind (all when n is None), sampled with `seed`."""
+    """Up to `n` questions of each kind (all when n is None), sampled with `seed`; with
+    `asked_as` (id → the question as asked otherwise, say in English), only those, so asked."""
     pools = {
         "answerable": [q for a in indexed for q in a.questions if not q.impossible],
         "off-notes": [q for a in withheld for q in a.questions],
@@ -110,10 +115,26 @@ def questions_by_kind(
     out = {}
     for kind in KINDS:
         pool = pools[kind]
+        if asked_as is not None:
+            pool = [replace(q, question=asked_as[q.id]) for q in pool if q.id in asked_as]
         if n is not None and len(pool) > n:
             pool = rng.sample(pool, n)
         if pool:
             out[kind] = pool
+    return out
+
+
+def asked_as(path: str | Path) -> dict[str, str]:
+    """Questions as asked another way, by the id of the file's question: JSON lines of
+    {"id", "question"} (data/fit holds English CMRC and Chinese SQuAD questions)."""
+    out = {}
+    try:
+        for no, line in enumerate(Path(path).read_text("utf-8").splitlines(), 1):
+            if line.strip():
+                d = json.loads(line)
+                out[str(d["id"])] = str(d["question"])
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise SquadFileError(f"{path}: not JSON lines of id and question ({exc})") from None
     return out
 
 

@@ -77,8 +77,10 @@ def run(
     index_dir: str | Path | None = None,
     top_k: int = 10,
     say: Callable[[str], None] = print,
+    asked_as: str | Path | None = None,
 ) -> tuple[TrustReport, dict[str, list[tuple[squad.SquadQuestion, dict]]]]:
-    """Index half the articles, ask each kind, score."""
+    """Index half the articles, ask each kind (only those `asked_as` holds, as it asks
+    them: squad.asked_as), score."""
     from .engine import QuestionError
 
     articles = squad.load_articles(path)
@@ -87,7 +89,8 @@ def run(
         ix = Path(index_dir) if index_dir else Path(tmp) / "index"
         notes = squad.write_notes(indexed, ix.parent / f"{ix.name}-notes")
         engine = engine_for(notes, ix, model, say)
-        asked = squad.questions_by_kind(indexed, withheld, n, seed)
+        other = squad.asked_as(asked_as) if asked_as else None
+        asked = squad.questions_by_kind(indexed, withheld, n, seed, other)
         results: dict[str, list[tuple[squad.SquadQuestion, dict]]] = {}
         t0, count = time.perf_counter(), 0
         for kind, qs in asked.items():

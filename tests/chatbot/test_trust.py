@@ -94,3 +94,35 @@ def test_cli_eval_squad_refuses_a_non_squad_file(tmp_path, capsys):
     bad.write_text("[1, 2]", "utf-8")
     assert main(["eval", "--squad", str(bad)]) == 2
     assert "not a SQuAD-style JSON file" in capsys.readouterr().err
+
+
+def test_asked_as_asks_only_its_questions_in_its_words(tmp_path):
+    arts = squad.load_articles(_squad_file(tmp_path / "s.json"))
+    indexed, withheld = squad.split(arts)
+    other = tmp_path / "zh.jsonl"
+    lines = [
+        {"id": "Alpha-1", "question": "Alpha 是哪一年成立的？"},
+        {"id": "Bravo-2", "question": "谁关了博物馆？"},
+    ]
+    other.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in lines) + "\n", "utf-8")
+    kinds = squad.questions_by_kind(indexed, withheld, None, asked_as=squad.asked_as(other))
+    assert {k: [q.question for q in v] for k, v in kinds.items()} == {
+        "answerable": ["Alpha 是哪一年成立的？"],
+        "off-notes": ["谁关了博物馆？"],
+    }
+    assert kinds["answerable"][0].answers == ("1915",)  # the original's answers, article, kind
+
+
+def test_cli_eval_squad_asked_as_runs_and_refuses_a_bad_file(
+    tmp_path, monkeypatch, capsys, fake_embedder
+):
+    monkeypatch.setattr("chatbot.engine.load_embedder", lambda name: fake_embedder)
+    path = _squad_file(tmp_path / "s.json")
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"id": "Charlie-1", "question": "Charlie 何时成立？"}\n', "utf-8")
+    ix = ["--index-dir", str(tmp_path / "ix")]
+    assert main(["eval", "--squad", str(path), *ix, "--asked-as", str(other)]) == 0
+    assert "answerable: 1 questions" in capsys.readouterr().out
+    other.write_text("not json\n", "utf-8")
+    assert main(["eval", "--squad", str(path), *ix, "--asked-as", str(other)]) == 2
+    assert "not JSON lines of id and question" in capsys.readouterr().err
