@@ -60,10 +60,12 @@ def past_bare_days(choice: np.ndarray, cands: list[Candidate], question: str) ->
     """`choice` with the headings that are only a day the question names put last: quoted,
     "## 2026-11-16" repeats "What happened on November 16?" and says nothing of it."""
     asked = set(days(question))
+    if not asked:
+        return choice
     bare = [
         i
         for i, c in enumerate(cands)
-        if asked and c.heading and only_days(c.text) and set(days(c.text)) <= asked
+        if c.heading and only_days(c.text) and set(days(c.text)) <= asked
     ]
     if not bare or len(bare) == len(cands):
         return choice

@@ -5,7 +5,6 @@ article, with the original's article, answers and kind.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 TRANSLATED = Path(__file__).resolve().parents[1] / "data" / "fit"
@@ -14,13 +13,13 @@ TRANSLATED = Path(__file__).resolve().parents[1] / "data" / "fit"
 def translated(stem: str) -> dict[str, list[tuple[str, str]]]:
     """Questions of the corpus `stem` as asked in the other language, by question id:
     (language, question), from data/fit/<stem>.<language>.jsonl (data/fit/README.md)."""
+    from chatbot.squad import asked_as
+
     out: dict[str, list[tuple[str, str]]] = {}
     for path in sorted(TRANSLATED.glob(f"{stem}.*.jsonl")):
         lang = path.name.split(".")[-2]
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip():
-                d = json.loads(line)
-                out.setdefault(str(d["id"]), []).append((lang, str(d["question"])))
+        for qid, question in asked_as(path).items():
+            out.setdefault(qid, []).append((lang, question))
     return out
 
 
