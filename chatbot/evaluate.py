@@ -139,6 +139,7 @@ def score_results(
 
 
 def confidence_report(questions: list[Question], results: list[dict]) -> dict[str, float]:
+    answerable = [q for q in questions if q.evidence]
     ans = [r for q, r in zip(questions, results, strict=True) if q.evidence]
     una = [r for q, r in zip(questions, results, strict=True) if not q.evidence]
     first_cite = [
@@ -152,6 +153,12 @@ def confidence_report(questions: list[Question], results: list[dict]) -> dict[st
         out["answerable: first citation holds evidence"] = sum(first_cite) / len(ans)
         # said to be silent though the notes answer: the promise's other half broken
         out["answerable: none"] = sum(r["confidence"] == "none" for r in ans) / len(ans)
+    kinds = sorted({q.kind for q in questions if q.evidence})
+    if len(kinds) > 1:  # each kind of answerable question apart (paraphrase, crosslingual…)
+        for kind in kinds:
+            rs = [(r, ok) for q, r, ok in zip(answerable, ans, first_cite) if q.kind == kind]
+            out[f"{kind}: high"] = sum(r["confidence"] == "high" for r, _ in rs) / len(rs)
+            out[f"{kind}: first citation holds evidence"] = sum(ok for _, ok in rs) / len(rs)
     if una:
         out["unanswerable: not high"] = sum(r["confidence"] != "high" for r in una) / len(una)
         out["unanswerable: none"] = sum(r["confidence"] == "none" for r in una) / len(una)

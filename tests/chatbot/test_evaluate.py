@@ -38,3 +38,33 @@ def test_the_report_adds_the_heading_figures_only_when_they_differ():
     assert "answerable     n=2    hit@1=0.500" in both
     assert "with headings  n=2    hit@1=1.000" in both
     assert score_results([Q], [out])["answerable"].hit1 == 0.0
+
+
+def test_confidence_figures_overall_and_for_each_kind_of_answerable_question():
+    from chatbot.evaluate import confidence_report
+
+    qs = [
+        Question("1", "q1", "lexical", ("甲乙丙",)),
+        Question("2", "q2", "lexical", ("丁戊己",)),
+        Question("3", "q3", "crosslingual", ("庚辛壬",)),
+        Question("4", "q4", "unanswerable"),
+    ]
+
+    def res(conf, quote):
+        return {"confidence": conf, "citations": [{"quote": quote}] if quote else []}
+
+    results = [
+        res("high", "甲乙丙。"),
+        res("low", "别的。"),
+        res("low", "庚辛壬。"),
+        res("low", ""),
+    ]
+    got = confidence_report(qs, results)
+    assert got["answerable: high"] == 1 / 3
+    assert got["answerable: first citation holds evidence"] == 2 / 3
+    assert got["lexical: high"] == 0.5 and got["lexical: first citation holds evidence"] == 0.5
+    assert got["crosslingual: high"] == 0.0
+    assert got["crosslingual: first citation holds evidence"] == 1.0
+    assert got["unanswerable: not high"] == 1.0
+    one_kind = confidence_report(qs[:2], results[:2])
+    assert not any(k.startswith("lexical") for k in one_kind)  # one kind: the overall says it
