@@ -153,7 +153,7 @@ def confidence_report(questions: list[Question], results: list[dict]) -> dict[st
         out["answerable: first citation holds evidence"] = sum(first_cite) / len(ans)
         # said to be silent though the notes answer: the promise's other half broken
         out["answerable: none"] = sum(r["confidence"] == "none" for r in ans) / len(ans)
-    kinds = sorted({q.kind for q in questions if q.evidence})
+    kinds = sorted({q.kind for q in answerable})
     if len(kinds) > 1:  # each kind of answerable question apart (paraphrase, crosslingual…)
         for kind in kinds:
             rs = [(r, ok) for q, r, ok in zip(answerable, ans, first_cite) if q.kind == kind]
