@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import chat, cmrc_trial, embed, incremental, load, scale
-from .common import OUT, ROOT, WORK, TimedEmbedder, machine, peak_rss_mb, say
+from .common import OUT, ROOT, WORK, TimedEmbedder, cpu_of, machine, peak_rss_mb, say
 from .report import write_report
 
 SECTIONS = ("cmrc", "embed", "incremental", "scale", "load", "chat")
@@ -66,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             start, started = os.getloadavg()[0], time.strftime("%Y-%m-%d %H:%M:%S %z")
             results[name] = run()
             results[name]["load_avg"] = (start, os.getloadavg()[0])
+            results[name]["cpu"] = cpu_of(results["machine"])
             results.setdefault("section_started", {})[name] = started
     results = _keep_earlier(results, args.out / "results.json", sections)
     results["seconds"] = time.perf_counter() - t0
@@ -87,6 +88,8 @@ def _keep_earlier(results: dict, path: Path, sections: set[str]) -> dict:
     for name in SECTIONS:
         if name not in sections and isinstance(earlier.get(name), dict):
             results[name] = earlier[name]
+            if "machine" in earlier:  # figures from before sections said their CPU
+                results[name].setdefault("cpu", cpu_of(earlier["machine"]))
             when[name] = earlier.get("section_started", {}).get(name, earlier.get("started"))
     if "model_load_s" not in results and "model_load_s" in earlier:
         results["model_load_s"] = earlier["model_load_s"]

@@ -166,6 +166,12 @@ def machine() -> dict:
     }
 
 
+def cpu_of(m: dict) -> dict:
+    """What of `machine()` decides a section's speed: the CPU, its flags, torch's kernels."""
+    t = m.get("torch", {})
+    return {"cpu": m.get("cpu"), "flags": m.get("flags", []), "native_bf16": t.get("native_bf16")}
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence]) -> list[str]:
     """A Markdown table (and a blank line), floats to 3 decimals below 10, else 1."""
 

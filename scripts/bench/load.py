@@ -186,7 +186,7 @@ def markdown(r: dict) -> list[str]:
     ]
     rows = []
     for kind, v in r.items():
-        if kind in ("overload", "load_avg"):
+        if kind in ("overload", "load_avg", "cpu"):
             continue
         lat, t = v["latency_ms"], TARGETS
         rows.append(

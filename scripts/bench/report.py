@@ -47,6 +47,15 @@ def machine_md(r: dict) -> list[str]:
     return out
 
 
+def another_cpu(cpu: dict) -> str:
+    """The line a section measured on another CPU than the header's carries."""
+    bf16 = "native bf16" if cpu.get("native_bf16") else "no native bf16"
+    return (
+        f"Measured on another CPU than the one above: {cpu.get('cpu')}, flags "
+        f"{' '.join(cpu['flags'])} ({bf16}).\n"
+    )
+
+
 def plots(r: dict, out: Path) -> list[Path]:
     import matplotlib
 
@@ -125,6 +134,8 @@ def write_report(r: dict, out: Path) -> Path:
             if span := r[name].get("load_avg"):
                 span_txt = f"{span[0]:.1f} → {span[1]:.1f}"
                 part.insert(2, f"{when}oad average (1 min) during this part: {span_txt}.\n")
+            if (cpu := r[name].get("cpu")) and cpu["flags"] != r["machine"]["flags"]:
+                part.insert(2, another_cpu(cpu))
             lines += part
     path = out / "report.md"
     path.write_text("\n".join(lines), "utf-8")

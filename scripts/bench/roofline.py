@@ -61,6 +61,7 @@ def main() -> int:
 
     from index import load_embedder
 
+    from .common import native_bf16
     from .embed import bench_chunks
 
     emb = load_embedder("e5-small")
@@ -72,6 +73,9 @@ def main() -> int:
     total = linear + attention
     print(f"GFLOP: {total / 1e9:.0f} ({linear / 1e9:.0f} linear, {attention / 1e9:.0f} attention)")
     for dtype in (torch.bfloat16, torch.float32):
+        if dtype == torch.bfloat16 and not native_bf16():  # emulated: minutes, and never used
+            print(f"{dtype}: not native on this CPU, not timed")
+            continue
         rate = gemm_rate(dtype)
         ceiling, need = rate * 1e9 * n / total, 60 * total / n / 1e9
         print(f"{dtype}: products {rate:.0f} GFLOP/s -> at most {ceiling:.1f} chunks/s", end="")

@@ -147,8 +147,21 @@ def test_every_section_on_tiny_inputs_writes_the_report(tmp_path, fake_embedder)
         "chat": CHAT_RUN,
     }
     sc["load_avg"] = (0.5, 0.7)
+    here = common.cpu_of(results["machine"])
+    elsewhere = {"cpu": "Other", "flags": ["avx2", "avx512_bf16"], "native_bf16": True}
+    for name in ("cmrc", "incremental", "scale", "load", "chat"):
+        results[name]["cpu"] = here
+    results["embed"]["cpu"] = elsewhere  # kept from a run on another machine
     path = report.write_report(results, tmp_path / "out")
     text = path.read_text("utf-8")
+    # only the section from the other machine says so, and its bf16 target is judged
+    assert text.count("Measured on another CPU than the one above") == 1
+    assert "Other, flags avx2 avx512_bf16 (native bf16)" in text
+    assert "(target ≥ 60 where bf16 is native)" in text
+    results["embed"]["cpu"] = {**elsewhere, "flags": ["avx2"], "native_bf16": False}
+    text = report.write_report(results, tmp_path / "out").read_text("utf-8")
+    assert "the ≥ 60 target is for CPUs with native bf16, which this one lacks" in text
+    assert "This CPU is AVX2-only" in text or "ratio_to_old_avx2" not in results["embed"]
     for heading in (
         "## Machine",
         "## 1. CMRC",
@@ -178,6 +191,11 @@ def test_a_run_of_some_sections_keeps_the_others_last_figures(tmp_path):
     assert now["section_started"] == {"cmrc": "then"}
     assert now["model_load_s"] == 2.0
     assert _keep_earlier({"embed": {}}, tmp_path / "missing.json", {"embed"}) == {"embed": {}}
+    # figures from a run that named its machine keep that machine's CPU
+    m = {"cpu": "Then", "flags": ["avx2"], "torch": {"native_bf16": False}}
+    path.write_text(json.dumps({"started": "then", "machine": m, "cmrc": {"x": 1}}))
+    kept = _keep_earlier({"embed": {}}, path, {"embed"})["cmrc"]["cpu"]
+    assert kept == {"cpu": "Then", "flags": ["avx2"], "native_bf16": False}
 
 
 def test_the_ceiling_counts_each_layers_work_and_times_real_products():
