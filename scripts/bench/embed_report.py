@@ -53,7 +53,7 @@ def markdown(e: dict, m: dict) -> list[str]:
     target = (
         f"{ok(best, 60)} (target ≥ 60 where bf16 is native)"
         if native
-        else ("(the ≥ 60 target is for CPUs with native bf16, which this one lacks)")
+        else "(the ≥ 60 target is for CPUs with native bf16, which this one lacks)"
     )
     out += [
         f"CPU flags: {' '.join(cpu['flags'])} ({'native' if native else 'no native'} bf16). "
