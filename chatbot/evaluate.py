@@ -139,13 +139,13 @@ def score_results(
 
 
 def confidence_report(questions: list[Question], results: list[dict]) -> dict[str, float]:
-    answerable = [q for q in questions if q.evidence]
-    ans = [r for q, r in zip(questions, results, strict=True) if q.evidence]
-    una = [r for q, r in zip(questions, results, strict=True) if not q.evidence]
+    pairs = list(zip(questions, results, strict=True))
+    answerable = [q for q, _ in pairs if q.evidence]
+    ans = [r for q, r in pairs if q.evidence]
+    una = [r for q, r in pairs if not q.evidence]
     first_cite = [
         bool(r["citations"]) and holds_evidence(r["citations"][0]["quote"], q.evidence)
-        for q, r in zip(questions, results, strict=True)
-        if q.evidence
+        for q, r in zip(answerable, ans, strict=True)
     ]
     out = {}
     if ans:

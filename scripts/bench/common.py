@@ -172,6 +172,11 @@ def cpu_of(m: dict) -> dict:
     return {"cpu": m.get("cpu"), "flags": m.get("flags", []), "native_bf16": t.get("native_bf16")}
 
 
+def bf16_words(native: bool | None) -> str:
+    """How the report says whether a CPU computes bf16 natively."""
+    return "native bf16" if native else "no native bf16"
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence]) -> list[str]:
     """A Markdown table (and a blank line), floats to 3 decimals below 10, else 1."""
 

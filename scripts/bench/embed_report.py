@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import cpu_of, ok, table
+from .common import bf16_words, cpu_of, ok, table
 from .embed import REFERENCE
 
 
@@ -56,7 +56,7 @@ def markdown(e: dict, m: dict) -> list[str]:
         else "(the ≥ 60 target is for CPUs with native bf16, which this one lacks)"
     )
     out += [
-        f"CPU flags: {' '.join(cpu['flags'])} ({'native' if native else 'no native'} bf16). "
+        f"CPU flags: {' '.join(cpu['flags'])} ({bf16_words(native)}). "
         f"Default path ({default}): {best:.1f} chunks/s {target}; against the old TorchE5 in "
         "the same "
         + (f"run: {ratio:.2f}× {ok(ratio, 1.0)} (target ≥ 1.0, goal 1.5)." if ratio else "run: —."),

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from . import chat, cmrc_trial, embed_report, incremental, load, scale
-from .common import table
+from .common import bf16_words, table
 from .scale import RECALL_TARGET
 
 
@@ -49,10 +49,9 @@ def machine_md(r: dict) -> list[str]:
 
 def another_cpu(cpu: dict) -> str:
     """The line a section measured on another CPU than the header's carries."""
-    bf16 = "native bf16" if cpu.get("native_bf16") else "no native bf16"
     return (
         f"Measured on another CPU than the one above: {cpu.get('cpu')}, flags "
-        f"{' '.join(cpu['flags'])} ({bf16}).\n"
+        f"{' '.join(cpu['flags'])} ({bf16_words(cpu.get('native_bf16'))}).\n"
     )
 
 
